@@ -1,0 +1,37 @@
+// Entry point of `bin/disco`: dispatches to one module per subcommand. Each returns the exit
+// status; usage errors print a clear message and return 2.
+
+export interface Command {
+  readonly summary: string;
+  run(args: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  user: async () => (await import('./commands/user.js')).userCommand,
+};
+
+function usage(): string {
+  const lines = ['usage: disco <command> [options]', '', 'commands:'];
+  lines.push('  user [--stats] [--timed] ELF [ARGS...]   run a static Linux/MIPS o32 program (like qemu-mipsel)');
+  lines.push('  serve                                    start the management server (not built yet)');
+  return lines.join('\n') + '\n';
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === 'serve') {
+    process.stderr.write('disco serve: the management server is not built yet (see the open server issue)\n');
+    return 2;
+  }
+  const load = COMMANDS[name];
+  if (load === undefined) {
+    process.stderr.write(`disco: unknown command "${name}"\n\n` + usage());
+    return 2;
+  }
+  const command = await load();
+  return command.run(rest);
+}
