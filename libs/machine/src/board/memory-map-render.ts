@@ -11,8 +11,11 @@ export const DOC_TABLE_END = '<!-- memory-map:end -->';
 /** Tables whose values read best in decimal (counts, codes, line numbers). */
 const DECIMAL_TABLES: ReadonlySet<string> = new Set([
   'MACHINE', 'DEVICE_ID', 'DEVICE', 'CPU_IRQ_LINE', 'IRQ_SOURCE', 'UART', 'POWER_CPU_STATE',
-  'BLOCK_COMMAND', 'BLOCK_ERROR', 'BLOCK', 'NET_TX_COMMAND', 'NET_RX_COMMAND', 'NET_ERROR', 'NET',
+  'BLOCK_COMMAND', 'BLOCK_ERROR', 'BLOCK', 'NET_TX_COMMAND', 'NET_RX_COMMAND', 'NET_ERROR', 'NET', 'INTC',
 ]);
+
+/** Tables of addresses, printed as full 32-bit hex words. */
+const ADDRESS_TABLES: ReadonlySet<string> = new Set(['PHYS', 'VSEG', 'DEVICE_BASE']);
 
 function hexWord(value: number): string {
   return '0x' + (value >>> 0).toString(16).padStart(8, '0');
@@ -21,7 +24,7 @@ function hexWord(value: number): string {
 function cValue(table: string, value: number): string {
   if (DECIMAL_TABLES.has(table) && value >= 0 && value < 0x80000000) return String(value);
   const u = value >>> 0;
-  return u > 0xffff ? hexWord(u) : '0x' + u.toString(16).padStart(3, '0');
+  return u > 0xffff || ADDRESS_TABLES.has(table) ? hexWord(u) : '0x' + u.toString(16).padStart(3, '0');
 }
 
 /** The full text of guest/include/machine/memory-map.h. */

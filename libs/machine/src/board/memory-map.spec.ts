@@ -36,7 +36,7 @@ describe('memory map', () => {
       expect(MEMORY_MAP[i].base).toBeGreaterThanOrEqual(prev.base + prev.bytes);
     }
     const last = MEMORY_MAP[MEMORY_MAP.length - 1];
-    expect(last.base + last.bytes).toBe(PHYS.PHYS_LIMIT);
+    expect(last.base + last.bytes).toBe(PHYS.LIMIT);
     expect(PHYS.RAM_BASE + PHYS.RAM_MAX_BYTES).toBe(PHYS.DEVICE_AREA_BASE);
     expect(PHYS.DEVICE_AREA_BASE + PHYS.DEVICE_AREA_BYTES).toBe(PHYS.BOOT_ROM_BASE);
   });

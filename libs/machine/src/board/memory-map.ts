@@ -40,7 +40,7 @@ export const PHYS = {
   /** Size of the boot ROM area. */
   BOOT_ROM_BYTES: 0x00400000,
   /** End of the kseg0/kseg1-reachable physical space. */
-  PHYS_LIMIT: 0x20000000,
+  LIMIT: 0x20000000,
 } as const;
 
 /** MIPS32 virtual segments used to reach physical memory from kernel mode. */

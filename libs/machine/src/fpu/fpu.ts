@@ -653,11 +653,18 @@ export class Fpu {
       const a = this.f32[fs << ws];
       const b = this.f32[ft << ws];
       const c = this.f32[fr << ws];
-      if (a !== a || b !== b || c !== c) {
-        if (isSNaNS(this.w[fs << ws]) || isSNaNS(this.w[ft << ws]) || isSNaNS(this.w[fr << ws])) ar.cause |= EXC_V;
+      let p: number;
+      if (a !== a || b !== b) {
+        if (isSNaNS(this.w[fs << ws]) || isSNaNS(this.w[ft << ws])) ar.cause |= EXC_V;
+        p = NaN;
+      } else {
+        p = ar.mulS(a, b); // the product's flags count even when fr is a NaN
+      }
+      if (c !== c) {
+        if (isSNaNS(this.w[fr << ws])) ar.cause |= EXC_V;
         r = NaN;
       } else {
-        r = ar.addS(ar.mulS(a, b), subtract ? -c : c);
+        r = ar.addS(p, subtract ? -c : c);
       }
       if (this.commit(ar.cause)) return EXCCODE_FPE;
       this.writeS(fd, negate ? -r : r, negate);
@@ -668,13 +675,18 @@ export class Fpu {
     const a = this.readD(fs);
     const b = this.readD(ft);
     const c = this.readD(fr);
-    if (a !== a || b !== b || c !== c) {
-      if (isSNaNDHi(this.hiWordD(fs)) || isSNaNDHi(this.hiWordD(ft)) || isSNaNDHi(this.hiWordD(fr))) {
-        ar.cause |= EXC_V;
-      }
+    let p: number;
+    if (a !== a || b !== b) {
+      if (isSNaNDHi(this.hiWordD(fs)) || isSNaNDHi(this.hiWordD(ft))) ar.cause |= EXC_V;
+      p = NaN;
+    } else {
+      p = ar.mulD(a, b);
+    }
+    if (c !== c) {
+      if (isSNaNDHi(this.hiWordD(fr))) ar.cause |= EXC_V;
       r = NaN;
     } else {
-      r = ar.addD(ar.mulD(a, b), subtract ? -c : c);
+      r = ar.addD(p, subtract ? -c : c);
     }
     if (this.commit(ar.cause)) return EXCCODE_FPE;
     this.writeD(fd, negate ? -r : r, negate);
