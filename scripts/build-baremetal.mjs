@@ -20,7 +20,7 @@ const FLAGS = [
   '-ffreestanding', '-nostdlib', '-mno-abicalls', '-fno-pic', '-G0', '-no-pie', '-static',
   '-fno-tree-loop-distribute-patterns', // keep memset/memcpy loops from calling themselves
   '-O2', '-g', '-Wall', '-Wextra', '-Werror',
-  '-Wl,--build-id=none',
+  '-Wl,--build-id=none', '-Wl,-z,max-page-size=4096',
   '-I', join(root, 'guest/include'),
   '-I', libDir,
   '-T', join(libDir, 'link.ld'),

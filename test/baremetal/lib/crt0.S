@@ -16,31 +16,31 @@
         .globl  _start
         .ent    _start
 _start:
-        move    s0, a0                  /* keep the boot registers across the bss loop */
-        move    s1, a1
-        move    s2, a2
-        la      t0, __stacks_end        /* sp = __stacks_end - cpu * __bm_stack_bytes - 16 */
-        la      t1, __bm_stack_bytes
-        mul     t1, a0, t1
-        subu    sp, t0, t1
-        addiu   sp, sp, -16             /* o32 argument save area */
-        bnez    s0, 2f
+        move    $s0, $a0                /* keep the boot registers across the bss loop */
+        move    $s1, $a1
+        move    $s2, $a2
+        la      $t0, __stacks_end       /* sp = __stacks_end - cpu * __bm_stack_bytes - 16 */
+        la      $t1, __bm_stack_bytes
+        mul     $t1, $a0, $t1
+        subu    $sp, $t0, $t1
+        addiu   $sp, $sp, -16           /* o32 argument save area */
+        bnez    $s0, 2f
         nop
-        la      t0, __bss_start         /* CPU 0 only: clear .bss */
-        la      t1, __bss_end
-1:      beq     t0, t1, 2f
+        la      $t0, __bss_start        /* CPU 0 only: clear .bss */
+        la      $t1, __bss_end
+1:      beq     $t0, $t1, 2f
         nop
-        sw      zero, 0(t0)
+        sw      $zero, 0($t0)
         b       1b
-        addiu   t0, t0, 4
-2:      move    a0, s0
-        move    a1, s1
+        addiu   $t0, $t0, 4
+2:      move    $a0, $s0
+        move    $a1, $s1
         jal     main
-        move    a2, s2
-        bnez    s0, 3f
+        move    $a2, $s2
+        bnez    $s0, 3f
         nop
         jal     bm_poweroff             /* CPU 0: main's result is the exit code */
-        move    a0, v0
+        move    $a0, $v0
 3:      wait                            /* other CPUs: idle for good */
         b       3b
         nop
@@ -51,9 +51,9 @@ _start:
         .globl  _bm_trap
         .ent    _bm_trap
 _bm_trap:
-        mfc0    a0, CP0_CAUSE
-        mfc0    a1, CP0_EPC
-        mfc0    a2, CP0_BADVADDR
+        mfc0    $a0, CP0_CAUSE
+        mfc0    $a1, CP0_EPC
+        mfc0    $a2, CP0_BADVADDR
         jal     bm_exception
         nop
 4:      b       4b

@@ -186,7 +186,8 @@ export class Machine {
         if (this.poweredDown()) return this.power.kind as RunResult;
       }
       this.now = roundEnd;
-      if (this.now >= this.nextDeviceEvent) this.nextDeviceEvent = this.now + this.devices.tick(this.now);
+      // Devices are ticked every round: a guest may have armed a timer or a disk command since.
+      this.nextDeviceEvent = this.now + this.devices.tick(this.now);
       if (this.stopRequested) return 'stopped';
       if (!anyRan && !this.skipIdleTime(end)) return 'idle';
     }

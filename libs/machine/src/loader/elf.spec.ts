@@ -589,3 +589,32 @@ describeReal('parseElf on binaries built by the cross compiler', () => {
     }
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Debian's busybox-static, when scripts/fetch-busybox.mjs has fetched it (optional here)
+
+const BUSYBOX = join(import.meta.dirname, '..', '..', '..', '..', 'build', 'busybox', 'busybox');
+const haveBusybox = (() => {
+  try {
+    return readFileSync(BUSYBOX).length > 0;
+  } catch {
+    return false;
+  }
+})();
+(haveBusybox ? describe : describe.skip)('parseElf on Debian busybox-static (build/busybox/busybox)', () => {
+  it('handles a PT_LOAD whose p_vaddr is not page aligned', () => {
+    const img = ok(parseElf(new Uint8Array(readFileSync(BUSYBOX))));
+    expect(img.type).toBe('EXEC');
+    expect(img.segments.length).toBe(2);
+    const data = img.segments[1]!;
+    expect(data.vaddr % 4096).toBe(data.offset % 4096);
+    expect(data.vaddr % 4096).not.toBe(0);
+    expect(data.flags).toEqual({ r: true, w: true, x: false });
+    expect(img.phdrVaddr).toBe(img.segments[0]!.vaddr + img.phoff);
+    expect(img.tls).not.toBeNull();
+    expect(img.abiFlags?.fpAbi).toBe(5);
+    expect(img.hasInterp).toBe(false);
+    const syms = img.symbols();
+    expect(isElfError(syms) ? syms.error : syms.size).toBe(0); // stripped: no symbol table, not an error
+  });
+});

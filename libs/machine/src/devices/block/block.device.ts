@@ -7,7 +7,7 @@
 import type { IrqLine, MmioDevice } from '../device.js';
 import type { DmaPort } from '../dma/index.js';
 import type { BlockBackend } from './block.backend.js';
-import { BLOCK, BLOCK_COMMAND, BLOCK_ERROR, BLOCK_IRQ, BLOCK_REG, BLOCK_STATUS } from './block.regs.js';
+import { BLOCK, BLOCK_COMMAND, BLOCK_ERROR, BLOCK_IRQ, BLOCK_REG, BLOCK_STATUS, PHYS } from './block.regs.js';
 
 /** Modelled service time of one command: fixed + perSector * COUNT cycles (FLUSH: fixed). */
 export interface BlockLatency {
@@ -50,7 +50,7 @@ interface InFlight {
 
 export class BlockDevice implements MmioDevice {
   readonly name: string;
-  readonly size = 0x1000;
+  readonly size = PHYS.DEVICE_WINDOW_BYTES;
   readonly backend: BlockBackend | undefined;
   readonly stats: BlockStats = { reads: 0, writes: 0, flushes: 0, sectorsRead: 0, sectorsWritten: 0, errors: 0 };
   private readonly dma: DmaPort;

@@ -6,4 +6,5 @@ export {
   BLOCK_IRQ,
   BLOCK_REG,
   BLOCK_STATUS,
+  PHYS,
 } from '../../board/memory-map.js';

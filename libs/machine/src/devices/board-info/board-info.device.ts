@@ -3,7 +3,7 @@
 // topology. Writes are ignored; unknown offsets read 0.
 
 import type { MmioDevice } from '../device.js';
-import { BOARD_INFO, BOARD_INFO_REG, DEVICE_COUNT, INTC } from './board-info.regs.js';
+import { BOARD_INFO, BOARD_INFO_REG, DEVICE_COUNT, INTC, PHYS } from './board-info.regs.js';
 
 export interface BoardInfoConfig {
   readonly cpus: number;
@@ -20,7 +20,7 @@ export interface BoardInfoConfig {
 
 export class BoardInfoDevice implements MmioDevice {
   readonly name = 'board-info';
-  readonly size = 0x1000;
+  readonly size = PHYS.DEVICE_WINDOW_BYTES;
   private readonly words = new Uint32Array(this.size >>> 2);
 
   constructor(readonly config: BoardInfoConfig) {

@@ -4,7 +4,7 @@
 // CPU's IPI line. Lines are driven through the machine's setCpuLine callback, on changes only.
 
 import type { IrqLine, MmioDevice } from '../device.js';
-import { CPU_IRQ_LINE, INTC, INTC_CPU_REG, INTC_REG, MACHINE } from './intc.regs.js';
+import { CPU_IRQ_LINE, INTC, INTC_CPU_REG, INTC_REG, MACHINE, PHYS } from './intc.regs.js';
 
 export type SetCpuLine = (cpu: number, line: number, asserted: boolean) => void;
 
@@ -15,7 +15,7 @@ export interface IntcConfig {
 
 export class InterruptController implements MmioDevice {
   readonly name = 'intc';
-  readonly size = 0x1000;
+  readonly size = PHYS.DEVICE_WINDOW_BYTES;
   readonly cpus: number;
   private readonly setCpuLine: SetCpuLine;
   /** Raw source levels (bit s = source s asserted). */

@@ -1,2 +1,10 @@
 // Interrupt-controller register layout: re-exported from the board memory map.
-export { CPU_IRQ_LINE, INTC, INTC_CPU_REG, INTC_REG, IRQ_SOURCE, MACHINE } from '../../board/memory-map.js';
+export {
+  CPU_IRQ_LINE,
+  INTC,
+  INTC_CPU_REG,
+  INTC_REG,
+  IRQ_SOURCE,
+  MACHINE,
+  PHYS,
+} from '../../board/memory-map.js';

@@ -6,7 +6,7 @@
 
 import type { IrqLine, MmioDevice } from '../device.js';
 import type { DmaPort } from '../dma/index.js';
-import { NET, NET_ERROR, NET_IRQ, NET_REG, NET_RX_COMMAND, NET_STATUS, NET_TX_COMMAND } from './net.regs.js';
+import { NET, NET_ERROR, NET_IRQ, NET_REG, NET_RX_COMMAND, NET_STATUS, NET_TX_COMMAND, PHYS } from './net.regs.js';
 
 /** A locally administered unicast address, used when the board gives none. */
 export const DEFAULT_MAC: readonly number[] = [0x02, 0xd1, 0x5c, 0x00, 0x00, 0x01];
@@ -36,7 +36,7 @@ const RX_BITS = NET_STATUS.RX_DONE | NET_STATUS.RX_ERROR;
 
 export class NetDevice implements MmioDevice {
   readonly name = 'net';
-  readonly size = 0x1000;
+  readonly size = PHYS.DEVICE_WINDOW_BYTES;
   readonly mac: Uint8Array;
   readonly stats: NetStats = { txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, rxDropped: 0, errors: 0 };
   private readonly dma: DmaPort;

@@ -7,4 +7,5 @@ export {
   NET_RX_COMMAND,
   NET_STATUS,
   NET_TX_COMMAND,
+  PHYS,
 } from '../../board/memory-map.js';

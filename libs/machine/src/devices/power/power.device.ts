@@ -4,7 +4,7 @@
 // with a0 = cpu, a1 = board-info base, a2 = arg. A CPU is started at most once per reset.
 
 import type { MmioDevice } from '../device.js';
-import { MACHINE, POWER_CPU_STATE, POWER_REG, POWER_START_REG } from './power.regs.js';
+import { MACHINE, PHYS, POWER_CPU_STATE, POWER_REG, POWER_START_REG } from './power.regs.js';
 
 export type PowerKind = 'poweroff' | 'reset';
 
@@ -18,7 +18,7 @@ export interface PowerConfig {
 
 export class PowerDevice implements MmioDevice {
   readonly name = 'power';
-  readonly size = 0x1000;
+  readonly size = PHYS.DEVICE_WINDOW_BYTES;
   readonly cpus: number;
   private readonly onPower: PowerConfig['onPower'];
   private readonly onStartCpu: PowerConfig['onStartCpu'];

@@ -1,2 +1,8 @@
 // Power-controller register layout: re-exported from the board memory map.
-export { MACHINE, POWER_CPU_STATE, POWER_REG, POWER_START_REG } from '../../board/memory-map.js';
+export {
+  MACHINE,
+  PHYS,
+  POWER_CPU_STATE,
+  POWER_REG,
+  POWER_START_REG,
+} from '../../board/memory-map.js';

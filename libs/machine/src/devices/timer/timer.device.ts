@@ -4,7 +4,7 @@
 // callback (deterministic when the board passes a deterministic clock).
 
 import type { IrqLine, MmioDevice } from '../device.js';
-import { MACHINE, TIMER_CHANNEL_REG, TIMER_CONTROL, TIMER_REG, TIMER_STATUS } from './timer.regs.js';
+import { MACHINE, PHYS, TIMER_CHANNEL_REG, TIMER_CONTROL, TIMER_REG, TIMER_STATUS } from './timer.regs.js';
 
 export interface TimerConfig {
   /** Number of channels (the board uses one per CPU). At most MACHINE.MAX_CPUS. */
@@ -25,7 +25,7 @@ const NS_PER_S = 1_000_000_000;
 
 export class TimerDevice implements MmioDevice {
   readonly name = 'timer';
-  readonly size = 0x1000;
+  readonly size = PHYS.DEVICE_WINDOW_BYTES;
   readonly channels: number;
   private readonly irqs: readonly IrqLine[];
   private readonly hostNow: () => number;

@@ -1,2 +1,9 @@
 // Timer register layout: re-exported from the board memory map.
-export { MACHINE, TIMER_CHANNEL_REG, TIMER_CONTROL, TIMER_REG, TIMER_STATUS } from '../../board/memory-map.js';
+export {
+  MACHINE,
+  PHYS,
+  TIMER_CHANNEL_REG,
+  TIMER_CONTROL,
+  TIMER_REG,
+  TIMER_STATUS,
+} from '../../board/memory-map.js';

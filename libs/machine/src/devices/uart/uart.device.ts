@@ -3,7 +3,7 @@
 // interrupt is asserted while received data waits and the guest enabled RX interrupts.
 
 import type { IrqLine, MmioDevice } from '../device.js';
-import { UART, UART_CONTROL, UART_REG, UART_STATUS } from './uart.regs.js';
+import { PHYS, UART, UART_CONTROL, UART_REG, UART_STATUS } from './uart.regs.js';
 
 export interface UartConfig {
   /** Receives every byte the guest transmits. */
@@ -16,7 +16,7 @@ export interface UartConfig {
 
 export class UartDevice implements MmioDevice {
   readonly name = 'uart';
-  readonly size = 0x1000;
+  readonly size = PHYS.DEVICE_WINDOW_BYTES;
   private readonly onOutput: (byte: number) => void;
   private readonly irq: IrqLine | undefined;
   private readonly rx: Uint8Array;

@@ -1,2 +1,2 @@
 // UART register layout: re-exported from the board memory map.
-export { UART, UART_CONTROL, UART_REG, UART_STATUS } from '../../board/memory-map.js';
+export { PHYS, UART, UART_CONTROL, UART_REG, UART_STATUS } from '../../board/memory-map.js';
