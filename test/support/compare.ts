@@ -2,6 +2,7 @@
 // expected, and that our run matches it byte for byte, with both runs' details on failure.
 import { expect } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { busyboxPath, CROSS_CC, describeRun, discoPath, haveDisco, haveTool, QEMU, repoRoot, type RunResult } from './run.js';
 import { existsSync } from 'node:fs';
@@ -49,16 +50,35 @@ export function expectReference(q: RunResult, status: number): void {
   }
 }
 
+/** True when `b` is valid UTF-8 without NULs or other control characters except tab/CR/LF/ESC. */
+function isText(b: Buffer): boolean {
+  try {
+    const s = new TextDecoder('utf-8', { fatal: true }).decode(b);
+    return !/[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]/.test(s);
+  } catch {
+    return false;
+  }
+}
+
+/** Printable form of an output for diffs: text as is, binary as size + hash + first differing bytes. */
+function render(b: Buffer, other: Buffer): string {
+  if (isText(b) && isText(other)) return b.toString('utf8');
+  let at = 0;
+  while (at < b.length && at < other.length && b[at] === other[at]) at++;
+  const around = b.subarray(Math.max(0, at - 8), at + 24).toString('hex');
+  return `<binary: ${b.length} bytes, md5 ${createHash('md5').update(b).digest('hex')}, bytes from ${Math.max(0, at - 8)}: ${around}>`;
+}
+
 /** Our run must produce exactly the reference's stdout and exit status. */
 export function expectSameRun(ours: RunResult, ref: RunResult): void {
-  const view = (r: RunResult): { status: number | null; signal: string | null; timedOut: boolean; stdout: string } => ({
+  const view = (r: RunResult, other: RunResult): { status: number | null; signal: string | null; timedOut: boolean; stdout: string } => ({
     status: r.status,
     signal: r.signal,
     timedOut: r.timedOut,
-    stdout: r.stdout.toString('utf8'),
+    stdout: render(r.stdout, other.stdout),
   });
   try {
-    expect(view(ours)).toEqual(view(ref));
+    expect(view(ours, ref)).toEqual(view(ref, ours));
     expect(Buffer.compare(ours.stdout, ref.stdout)).toBe(0);
   } catch (e) {
     if (e instanceof Error) e.message += `\n\nours:      ${describeRun(ours)}\nreference: ${describeRun(ref)}`;
@@ -69,10 +89,11 @@ export function expectSameRun(ours: RunResult, ref: RunResult): void {
 /** Our run must exit 0 with exactly `stdout` (for runs qemu-user cannot serve as reference for). */
 export function expectOutput(ours: RunResult, stdout: string | Buffer, status = 0): void {
   try {
-    expect({ status: ours.status, signal: ours.signal, stdout: ours.stdout.toString('utf8') }).toEqual({
+    const want = Buffer.from(stdout);
+    expect({ status: ours.status, signal: ours.signal, stdout: render(ours.stdout, want) }).toEqual({
       status,
       signal: null,
-      stdout: stdout.toString(),
+      stdout: render(want, ours.stdout),
     });
     expect(Buffer.compare(ours.stdout, Buffer.from(stdout))).toBe(0);
   } catch (e) {

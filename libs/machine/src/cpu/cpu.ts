@@ -19,7 +19,7 @@ import {
   writeCp0,
 } from '../cp0/cp0.js';
 import { Fpu } from '../fpu/fpu.js';
-import { FastMap, FT_FRAME_SHIFT, FT_VALID, FT_WRITABLE, MODE_READ_MASK, MODE_WRITE_MASK } from '../mmu/fast-map.js';
+import { FastMap, FT_FRAME_SHIFT, FT_UNCACHED, FT_VALID, FT_WRITABLE, MODE_READ_MASK, MODE_WRITE_MASK } from '../mmu/fast-map.js';
 import { Tlb } from '../mmu/tlb.js';
 import { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, translateSlow } from '../mmu/translate.js';
 import type { PhysicalMemory } from '../memory/physical-memory.js';
@@ -38,7 +38,10 @@ export const STOP = {
 
 /** Optional timed-mode memory model: returns the stall cycles of one access. */
 export interface MemoryTiming {
+  /** A cached access: hit, or a miss served locally, remotely or by another cache. */
   access(cpu: number, pa: number, isWrite: boolean): number;
+  /** An uncached access (kseg1, C=2): the home node's memory latency, caches untouched. */
+  uncached(cpu: number, pa: number, isWrite: boolean): number;
 }
 
 /** The last exception taken in hostExceptions mode (the Linux user-mode runner reads it). */
@@ -205,14 +208,15 @@ export class Cpu {
     }
     const pa = translateSlow(this, va, access);
     if (pa === -1) this.fault = true;
-    else if (this.timing !== null && pa < this.ramBytes) this.chargeAccess(pa, 0, access === ACCESS_STORE);
+    else if (this.timing !== null && pa < this.ramBytes) {
+      this.chargeAccess(pa, this.fast.entries[va >>> 12], access === ACCESS_STORE);
+    }
     return pa;
   }
 
   private chargeAccess(pa: number, entry: number, isWrite: boolean): void {
-    // Uncached (kseg1) accesses are charged like cached ones: the model decides hit or miss by line.
-    void entry;
-    this.cycles += this.timing!.access(this.id, pa, isWrite);
+    this.cycles +=
+      (entry & FT_UNCACHED) !== 0 ? this.timing!.uncached(this.id, pa, isWrite) : this.timing!.access(this.id, pa, isWrite);
   }
 
   /** No RAM or device at the machine address: a data bus error (the same code for loads and stores). */

@@ -441,6 +441,25 @@ int gvar = 3;
 int main(int argc, char **argv) { printf("hello %d\\n", tvar + gvar + argc); return 0; }
 `;
 
+/** A freestanding kernel-style program linked at kseg0 with a PHDRS linker script (see environment.md). */
+const BARE_SOURCE = `
+int counter = 5;
+int table[100];
+void _start(void) { for (int i = 0; i < 100; i++) table[i] = counter + i; for (;;) {} }
+`;
+const BARE_LDS = `
+ENTRY(_start)
+PHDRS { text PT_LOAD FLAGS(5); data PT_LOAD FLAGS(6); }
+SECTIONS {
+  . = 0x80001000;
+  .text : { *(.text*) } :text
+  .rodata : { *(.rodata*) } :text
+  .data : { *(.data*) *(.sdata*) } :data
+  .bss : { *(.bss*) *(.sbss*) *(COMMON) } :data
+  /DISCARD/ : { *(.MIPS.abiflags) *(.reginfo) *(.note*) *(.comment) *(.pdr) *(.gnu.attributes) }
+}
+`;
+
 interface ReadelfLoad {
   offset: number;
   vaddr: number;
@@ -485,6 +504,7 @@ describeReal('parseElf on binaries built by the cross compiler', () => {
   let dir = '';
   let staticPath = '';
   let piePath = '';
+  let barePath = '';
   let staticBytes = new Uint8Array(0);
 
   beforeAll(() => {
@@ -495,6 +515,13 @@ describeReal('parseElf on binaries built by the cross compiler', () => {
     piePath = join(dir, 'hello-pie');
     execFileSync(CC, ['-static', '-march=mips32r2', '-O2', src, '-o', staticPath]);
     execFileSync(CC, ['-march=mips32r2', '-O2', '-pie', '-fPIE', src, '-o', piePath]);
+    writeFileSync(join(dir, 'bare.c'), BARE_SOURCE);
+    writeFileSync(join(dir, 'bare.ld'), BARE_LDS);
+    barePath = join(dir, 'bare.elf');
+    execFileSync(CC, [
+      '-march=mips32r2', '-EL', '-mabi=32', '-ffreestanding', '-nostdlib', '-mno-abicalls', '-fno-pic', '-G0', '-no-pie', '-O2',
+      '-Wl,--build-id=none', '-T', join(dir, 'bare.ld'), join(dir, 'bare.c'), '-o', barePath,
+    ]);
     staticBytes = new Uint8Array(readFileSync(staticPath));
   }, 120000);
 
@@ -561,6 +588,24 @@ describeReal('parseElf on binaries built by the cross compiler', () => {
     expect(img.hasInterp).toBe(true);
     expect(img.interp).toBe('/lib/ld.so.1');
     expect(img.phdrVaddr).toBe(52); // from PT_PHDR
+  });
+
+  it('parses a bare-metal kseg0 image linked with a PHDRS script', () => {
+    const img = ok(parseElf(new Uint8Array(readFileSync(barePath))));
+    expect(img.type).toBe('EXEC');
+    expect(img.entry).toBe(0x80001000);
+    expect(img.segments.map((s) => [s.vaddr, s.flags.x, s.flags.w])).toEqual([
+      [0x80001000, true, false],
+      [img.segments[1]!.vaddr, false, true],
+    ]);
+    expect(img.segments[1]!.memsz).toBeGreaterThanOrEqual(400);
+    expect(img.phdrVaddr).toBeNull(); // the headers are not loaded
+    expect(img.tls).toBeNull();
+    expect(img.findSymbol('_start')?.value).toBe(0x80001000);
+    const table = img.findSymbol('table');
+    expect(table?.size).toBe(400);
+    expect(table!.value).toBeGreaterThanOrEqual(img.segments[1]!.vaddr);
+    expect(table!.value + 400).toBeLessThanOrEqual(img.loadEnd);
   });
 
   it('returns errors (never throws) for truncations of the real binary', () => {

@@ -1,6 +1,6 @@
 /* A tiny QEMU TCG plugin (API version 1, QEMU 7.2) that counts executed guest instructions
  * and prints "instructions: N" to stderr at exit. Used to size the test corpus and as a
- * cross-check for bin/disco's --stats; built by scripts/qemu-insn-count.mjs. The few API
+ * cross-check for bin/disco's --stats; built by scripts/lib/qemu-icount.mjs. The few API
  * declarations are written out here because Debian ships no qemu-plugin.h. */
 #include <stdint.h>
 #include <stdio.h>
