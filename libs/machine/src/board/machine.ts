@@ -9,6 +9,7 @@ import { CP0, STATUS } from '../cp0/regs.js';
 import { Cpu, STOP } from '../cpu/cpu.js';
 import { LinkMonitor } from '../cpu/link-monitor.js';
 import type { BlockBackend } from '../devices/block/block.backend.js';
+import type { BlockLatency } from '../devices/block/block.device.js';
 import { parseElf } from '../loader/elf.js';
 import { PhysicalMemory } from '../memory/physical-memory.js';
 import { MissCounters } from '../numa-counters/miss-counters.js';
@@ -31,6 +32,10 @@ export interface MachineOptions {
   consoleOutput?: (byte: number) => void;
   /** Host wall clock for the RTC, in milliseconds since the epoch (tests pass a fixed clock). */
   clock?: () => number;
+  /** Network attachment: MAC address and the host's sink for transmitted frames. */
+  net?: { mac?: ArrayLike<number>; onTransmit?: (frame: Uint8Array) => void };
+  /** Modelled disk latency (default: block commands complete at once). */
+  blockLatency?: BlockLatency;
 }
 
 export type PowerState = { kind: 'on' } | { kind: 'poweroff'; code: number } | { kind: 'reset'; code: number };
@@ -89,13 +94,17 @@ export class Machine {
       memory: this.memory,
       cpus,
       nodes,
-      setCpuLine: (cpu, line, asserted) => this.cpus[cpu]?.setIrqLine(line, asserted),
+      // The board names lines by Cause.IP number (2..7); the CPU's hardware lines count from IP2.
+      setCpuLine: (cpu, line, asserted) => this.cpus[cpu]?.setIrqLine(line - 2, asserted),
       startCpu: (cpu, pc, arg) => this.startCpu(cpu, pc, arg),
       power: (kind, code) => this.powerRequest(kind, code),
       console: { write: output },
       disks: opts.disks ?? [],
       now: () => this.now,
       clock: opts.clock,
+      net: opts.net,
+      blockLatency: opts.blockLatency,
+      onDmaWrite: (pa, length) => this.dmaWrote(pa, length),
     });
   }
 
@@ -132,6 +141,9 @@ export class Machine {
    * The other CPUs stay held until released through the power device's start registers.
    */
   boot(entry: number, arg = 0): void {
+    // Devices return to their power-on state too (a reboot after a guest RESET must be able to
+    // start the secondaries again); feed host input (uart.input, net.receive) after boot().
+    this.devices.reset();
     for (let i = 0; i < this.cpuCount; i++) {
       this.cpus[i].reset();
       this.started[i] = 0;
@@ -151,6 +163,14 @@ export class Machine {
     c.setPc(pc);
     c.waiting = false;
     this.started[cpu] = 1;
+  }
+
+  /** A device wrote RAM by DMA: drop cached copies (timed mode) and break LL links on it. */
+  private dmaWrote(pa: number, length: number): void {
+    this.cache?.invalidateRange(pa, length);
+    if (this.links.active !== 0) {
+      for (let a = pa & ~31; a < pa + length; a += 32) this.links.stored(a, -1);
+    }
   }
 
   private powerRequest(kind: 'poweroff' | 'reset', code: number): void {

@@ -19,9 +19,9 @@ import {
   writeCp0,
 } from '../cp0/cp0.js';
 import { Fpu } from '../fpu/fpu.js';
-import { FastMap, FT_FRAME_SHIFT, FT_UNCACHED, FT_VALID, FT_WRITABLE, MODE_READ_MASK, MODE_WRITE_MASK } from '../mmu/fast-map.js';
+import * as fastMap from '../mmu/fast-map.js';
 import { Tlb } from '../mmu/tlb.js';
-import { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, translateSlow } from '../mmu/translate.js';
+import * as translation from '../mmu/translate.js';
 import type { PhysicalMemory } from '../memory/physical-memory.js';
 import { LinkMonitor } from './link-monitor.js';
 
@@ -54,6 +54,9 @@ export interface HostException {
   ce: number;
 }
 
+// Hot-path constants copied into module-level consts: V8 re-reads imported bindings on every use.
+const { FastMap, FT_FRAME_SHIFT, FT_UNCACHED, FT_VALID, FT_WRITABLE, MODE_READ_MASK, MODE_WRITE_MASK } = fastMap;
+const { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, translateSlow } = translation;
 const MODE_KERNEL = 0;
 
 export class Cpu {
@@ -70,7 +73,7 @@ export class Cpu {
   readonly cp0 = new Int32Array(CP0_REGISTER_COUNT);
   readonly tlb: Tlb;
   readonly fpu = new Fpu();
-  readonly fast = new FastMap();
+  readonly fast: fastMap.FastMap = new FastMap();
 
   /** 0 kernel, 1 supervisor, 2 user: derived from Status on every change. */
   mode = MODE_KERNEL;

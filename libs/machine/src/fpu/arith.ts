@@ -381,7 +381,15 @@ export class FpArith {
    * integer n and fraction f, and pick n or n ± 1 from f, the sign of ε and the mode.
    * Handles overflow, subnormal results, tininess after rounding (as qemu) and FS.
    */
-  private roundToGrid(d: number, es: number, scale: number, p: number, emin: number, emax: number, max: number): number {
+  private roundToGrid(
+    d: number,
+    es: number,
+    scale: number,
+    p: number,
+    emin: number,
+    emax: number,
+    max: number,
+  ): number {
     if (d === 0) return d;
     const neg = d < 0;
     const a = neg ? -d : d;

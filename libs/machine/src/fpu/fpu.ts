@@ -131,7 +131,7 @@ function isSNaNDHi(hi: number): boolean {
  *   the low word. Changing FR does not move data (the architecture leaves it UNPREDICTABLE).
  */
 export class Fpu {
-  readonly buffer = new ArrayBuffer(FPR_WORDS * 4);
+  readonly buffer = new ArrayBuffer(FPR_WORDS * Int32Array.BYTES_PER_ELEMENT);
   readonly w = new Int32Array(this.buffer);
   readonly f32 = new Float32Array(this.buffer);
   readonly f64 = new Float64Array(this.buffer);
