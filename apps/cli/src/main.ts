@@ -8,11 +8,15 @@ export interface Command {
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   user: async () => (await import('./commands/user.js')).userCommand,
+  mkimage: async () => (await import('./commands/mkimage.js')).mkimageCommand,
+  boot: async () => (await import('./commands/boot.js')).bootCommand,
 };
 
 function usage(): string {
   const lines = ['usage: disco <command> [options]', '', 'commands:'];
   lines.push('  user [--stats] [--timed] ELF [ARGS...]   run a static Linux/MIPS o32 program (like qemu-mipsel)');
+  lines.push('  mkimage --out IMG [--size MB] [--add DIR]   build an ext2 disk image (docs/images.md)');
+  lines.push('  boot --bare [--cpus N] [--root IMG] [--script FILE|-]   boot the guest kernel (docs/guest.md)');
   lines.push('  serve                                    start the management server (not built yet)');
   return lines.join('\n') + '\n';
 }

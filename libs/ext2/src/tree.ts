@@ -29,8 +29,10 @@ export interface FifoNode {
 }
 export type Ext2Node = FileNode | DirNode | SymlinkNode | DeviceNode | FifoNode;
 
-export function dir(mode = 0o755, entries: Iterable<[string, Ext2Node]> = []): DirNode {
-  return { kind: 'dir', mode, entries: new Map(entries) };
+/** A directory node; entries as an object ({ name: node }) or [name, node] pairs. */
+export function dir(entries: Record<string, Ext2Node> | Iterable<[string, Ext2Node]> = {}, mode = 0o755): DirNode {
+  const list = Symbol.iterator in entries ? entries : Object.entries(entries);
+  return { kind: 'dir', mode, entries: new Map(list as Iterable<[string, Ext2Node]>) };
 }
 export function file(data: Uint8Array | string, mode = 0o644): FileNode {
   return { kind: 'file', mode, data: typeof data === 'string' ? Buffer.from(data, 'utf8') : data };
@@ -71,7 +73,7 @@ export function mkdirp(root: DirNode, path: string, mode = 0o755): DirNode {
     walked.push(name);
     let next = cur.entries.get(name);
     if (next === undefined) {
-      next = dir(mode);
+      next = dir({}, mode);
       cur.entries.set(name, next);
     } else if (next.kind !== 'dir') {
       throw new Ext2Error(`/${walked.join('/')} is a ${next.kind}, not a directory`);
@@ -119,4 +121,18 @@ export function countNodes(root: DirNode): number {
   let n = 1;
   for (const node of root.entries.values()) n += node.kind === 'dir' ? countNodes(node) : 1;
   return n;
+}
+
+/** Device nodes every Disco image has in /dev (name, major, minor, permissions). */
+export const STANDARD_DEVICES: readonly { name: string; major: number; minor: number; mode: number }[] = [
+  { name: 'console', major: 5, minor: 1, mode: 0o600 },
+  { name: 'null', major: 1, minor: 3, mode: 0o666 },
+  { name: 'tty', major: 5, minor: 0, mode: 0o666 },
+  { name: 'zero', major: 1, minor: 5, mode: 0o666 },
+];
+
+/** Creates /dev (0755 if missing) and the standard character devices, replacing same-named entries. */
+export function addStandardDevices(root: DirNode): void {
+  const dev = mkdirp(root, 'dev');
+  for (const d of STANDARD_DEVICES) dev.entries.set(d.name, chr(d.major, d.minor, d.mode));
 }

@@ -45,6 +45,9 @@ export type RunResult = 'budget' | 'poweroff' | 'reset' | 'idle' | 'stopped';
 
 export const DEFAULT_QUANTUM = 10_000;
 
+/** Status.IM bit of the CP0 Count/Compare interrupt (IP7). */
+const CP0_TIMER_IM = 1 << (STATUS.IM_SHIFT + 7);
+
 export class Machine {
   readonly cpuCount: number;
   readonly nodeCount: number;
@@ -218,11 +221,18 @@ export class Machine {
     return this.power.kind !== 'on';
   }
 
-  /** Every started CPU waits: jump to the next timer deadline or device event. False if none. */
+  /**
+   * No CPU ran in the last round: unless the device tick at its end woke one, jump to the next
+   * device event or CP0 timer deadline (of a CPU that has IM7 unmasked, so the match can wake
+   * it). False if there is none: the machine is idle for good until host input.
+   */
   private skipIdleTime(end: number): boolean {
     let next = this.nextDeviceEvent;
     for (let i = 0; i < this.cpuCount; i++) {
-      if (this.started[i] !== 0 && this.cpus[i].timerDeadline < next) next = this.cpus[i].timerDeadline;
+      if (this.started[i] === 0) continue;
+      const cpu = this.cpus[i];
+      if (!cpu.waiting) return true; // woken by the tick: run it in the next round
+      if ((cpu.cp0[CP0.Status] & CP0_TIMER_IM) !== 0 && cpu.timerDeadline < next) next = cpu.timerDeadline;
     }
     if (!Number.isFinite(next)) return false;
     const target = Math.min(end, Math.max(this.now, Math.floor(next / this.quantum) * this.quantum));

@@ -25,7 +25,9 @@ const HOST_ERRNO: Record<string, number> = {
 /** MIPS errno for a host exception (a Node SystemError); EIO when it carries no known code. */
 export function hostErrno(e: unknown): number {
   const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? (HOST_ERRNO[code] ?? E.IO) : E.IO;
+  if (typeof code !== 'string') return E.IO;
+  // Node's own argument validation (ERR_OUT_OF_RANGE, ...) means the guest passed nonsense.
+  return HOST_ERRNO[code] ?? (code.startsWith('ERR_') ? E.INVAL : E.IO);
 }
 
 /** Signal numbers (MIPS). */

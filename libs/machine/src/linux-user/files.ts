@@ -36,6 +36,10 @@ export abstract class FileDesc {
   get hostFd(): number {
     return -1;
   }
+  /** Bytes a write can take right now without blocking (pipes); Infinity otherwise. */
+  writeSpace(): number {
+    return Infinity;
+  }
   /** Called when the last reference goes away. */
   abstract release(): void;
   /** poll(2) readiness: POLLIN/POLLOUT/POLLHUP bits for the requested events. */
@@ -48,9 +52,23 @@ export interface DirEntry {
   type: number;
 }
 
+/** The host's file offset of `fd` (from /proc/self/fdinfo), or 0. */
+export function hostFdPos(fd: number): number {
+  try {
+    return Number(/pos:\s*(\d+)/.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 export class HostFile extends FileDesc {
-  /** File position for seekable files, null for streams (pipes, ttys, sockets, char devices). */
+  /**
+   * Our file position, or null to use the host fd's own offset: streams (pipes, ttys), and
+   * inherited stdio files, whose offset the host shell shares, until the guest seeks them.
+   */
   pos: number | null;
+  /** Regular file, block device or directory: lseek/pread work. */
+  readonly seekable: boolean;
   /** Directory listing snapshot for getdents (pos indexes it). */
   dirEntries: DirEntry[] | null = null;
   readonly isDir: boolean;
@@ -59,9 +77,8 @@ export class HostFile extends FileDesc {
     private readonly fd: number,
     flags: number,
     path: string | null,
-    /** False for inherited host stdio: never closed by us. */
+    /** False for inherited host stdio: never closed by us, and it keeps the host's offset. */
     private readonly owned: boolean,
-    startPos = 0,
   ) {
     super(flags, path);
     let st: fs.Stats | null = null;
@@ -71,20 +88,37 @@ export class HostFile extends FileDesc {
       st = null;
     }
     this.isDir = st?.isDirectory() ?? false;
-    this.pos = st !== null && (st.isFile() || st.isBlockDevice() || st.isDirectory()) ? startPos : null;
+    this.seekable = st !== null && (st.isFile() || st.isBlockDevice() || st.isDirectory());
+    this.pos = this.seekable && (owned || this.isDir) ? 0 : null;
   }
 
   override get hostFd(): number {
     return this.fd;
   }
 
+  /** One of the host's stdio fds handed to the first process. */
+  get inherited(): boolean {
+    return !this.owned;
+  }
+
+  /** The offset lseek(fd, 0, SEEK_CUR) reports. */
+  tell(): number {
+    return this.pos ?? (this.seekable ? hostFdPos(this.fd) : 0);
+  }
+
   read(len: number): ReadResult {
+    const r = this.readAt(len, this.pos);
+    if (typeof r !== 'number' && this.pos !== null) this.pos += r.length;
+    return r;
+  }
+
+  /** Read at `position` (null: at the host offset, advancing it) without touching `pos`. */
+  readAt(len: number, position: number | null): ReadResult {
     if (this.isDir) return -E.ISDIR;
-    const buf = Buffer.allocUnsafe(Math.min(len, 1 << 20));
+    const buf = Buffer.allocUnsafe(len);
     for (;;) {
       try {
-        const n = fs.readSync(this.fd, buf, 0, buf.length, this.pos);
-        if (this.pos !== null) this.pos += n;
+        const n = fs.readSync(this.fd, buf, 0, buf.length, position);
         return buf.subarray(0, n);
       } catch (e) {
         const code = (e as { code?: string }).code;
@@ -99,12 +133,26 @@ export class HostFile extends FileDesc {
   }
 
   write(data: Uint8Array): number {
-    let done = 0;
     const append = (this.flags & O.APPEND) !== 0;
+    const n = this.writeAt(data, this.pos === null || append ? null : this.pos);
+    if (n > 0 && this.pos !== null) {
+      if (append) {
+        try {
+          this.pos = fs.fstatSync(this.fd).size;
+        } catch {
+          /* keep the old position */
+        }
+      } else this.pos += n;
+    }
+    return n;
+  }
+
+  /** Write all of `data` at `position` (null: the host offset); bytes written or -errno. */
+  writeAt(data: Uint8Array, position: number | null): number {
+    let done = 0;
     while (done < data.length) {
       try {
-        const pos = this.pos === null || append ? null : this.pos + done;
-        done += fs.writeSync(this.fd, data, done, data.length - done, pos);
+        done += fs.writeSync(this.fd, data, done, data.length - done, position === null ? null : position + done);
       } catch (e) {
         const code = (e as { code?: string }).code;
         if (code === 'EAGAIN') {
@@ -115,15 +163,6 @@ export class HostFile extends FileDesc {
         if (done > 0) break;
         return -hostErrno(e);
       }
-    }
-    if (this.pos !== null) {
-      if (append) {
-        try {
-          this.pos = fs.fstatSync(this.fd).size;
-        } catch {
-          /* keep the old position */
-        }
-      } else this.pos += done;
     }
     return done;
   }
@@ -213,6 +252,10 @@ export class PipeEnd extends FileDesc {
     return n;
   }
 
+  override writeSpace(): number {
+    return Math.max(0, Pipe.CAPACITY - this.pipe.size);
+  }
+
   release(): void {
     if (this.isWriteEnd) this.pipe.writers--;
     else this.pipe.readers--;
@@ -230,7 +273,7 @@ interface Slot {
   cloexec: boolean;
 }
 
-export const MAX_FDS = 1024;
+export const MAX_FDS = 65536;
 
 /** One process's descriptor table. */
 export class FdTable {

@@ -19,6 +19,8 @@ export const PTE_COW = 8;
 export const PTE_SHARED = 16;
 const PTE_FRAME = 32;
 const PROT_BITS = PTE_R | PTE_W | PTE_X;
+/** Largest single host-side copy of guest memory (guards allocations against guest lengths). */
+const MAX_COPY = 64 * 1024 * 1024;
 
 /** Result of a page fault: resolved, or the SIGSEGV si_code, or out of memory. */
 export const FAULT_OK = 0;
@@ -72,6 +74,9 @@ export class FrameAllocator {
 export class AddressSpace {
   /** vpn -> pte. */
   readonly pages = new Map<number, number>();
+  /** The stack grows down on demand from stackLowVpn to stackLimitVpn (Linux's VM_GROWSDOWN). */
+  stackLowVpn = 0;
+  stackLimitVpn = 0;
 
   constructor(
     readonly frames: FrameAllocator,
@@ -103,6 +108,12 @@ export class AddressSpace {
     this.cpu.fast.entries[vpn] = 0;
   }
 
+  /** The frame behind page `vpn` (0 when not allocated yet or unmapped). */
+  frameOf(vpn: number): number {
+    const pte = this.pages.get(vpn);
+    return pte === undefined ? 0 : Math.floor(pte / PTE_FRAME);
+  }
+
   isMapped(vpn: number): boolean {
     return this.pages.has(vpn);
   }
@@ -115,6 +126,18 @@ export class AddressSpace {
       this.pages.set(vpn + i, flags);
     }
     this.cpu.fetchTag = -1;
+  }
+
+  /**
+   * Map an existing frame at `vpn`: shared for good (the trampoline page), or copy-on-write
+   * (program text shared between processes running the same ELF).
+   */
+  mapFrame(vpn: number, frame: number, prot: number, cow = false): void {
+    this.release(vpn);
+    this.frames.ref(frame);
+    const pte = frame * PTE_FRAME + (prot & PROT_BITS) + (cow ? PTE_COW : PTE_SHARED);
+    this.pages.set(vpn, pte);
+    this.install(vpn, pte);
   }
 
   unmap(vpn: number, count: number): void {
@@ -134,9 +157,50 @@ export class AddressSpace {
     return true;
   }
 
+  /** PTE_R/W/X of a mapped page, or -1. */
+  protOf(vpn: number): number {
+    const pte = this.pages.get(vpn);
+    return pte === undefined ? -1 : pte & PROT_BITS;
+  }
+
+  /** MADV_DONTNEED: private pages go back to demand-zero (shared ones keep their frame). */
+  discard(vpn: number, count: number): void {
+    for (let i = 0; i < count; i++) {
+      const pte = this.pages.get(vpn + i);
+      if (pte === undefined || (pte & PTE_SHARED) !== 0) continue;
+      this.frames.unref(Math.floor(pte / PTE_FRAME));
+      const next = pte % PTE_FRAME & ~PTE_COW;
+      this.pages.set(vpn + i, next);
+      this.install(vpn + i, next);
+    }
+  }
+
+  /** Move the mappings of [from, from+count) to [to, to+count) (mremap); the target must be free. */
+  move(from: number, to: number, count: number): void {
+    for (let i = 0; i < count; i++) {
+      const pte = this.pages.get(from + i);
+      if (pte === undefined) continue;
+      this.pages.delete(from + i);
+      this.cpu.fast.entries[from + i] = 0;
+      this.pages.set(to + i, pte);
+      this.install(to + i, pte);
+    }
+    this.cpu.fetchTag = -1;
+  }
+
+  /** Map the stack down to `vpn` when it lies in the stack's growth area; false otherwise. */
+  private growStack(vpn: number): boolean {
+    if (vpn < this.stackLimitVpn || vpn >= this.stackLowVpn) return false;
+    for (let v = vpn; v < this.stackLowVpn; v++) if (this.pages.has(v)) return false;
+    this.map(vpn, this.stackLowVpn - vpn, PROT_BITS);
+    this.stackLowVpn = vpn;
+    return true;
+  }
+
   /** Resolve a CPU fault on `va` (load/fetch or store). */
   fault(va: number, write: boolean): number {
     const vpn = va >>> 12;
+    if (!this.pages.has(vpn)) this.growStack(vpn);
     const pte = this.pages.get(vpn);
     if (pte === undefined) return FAULT_MAPERR;
     if ((pte & PROT_BITS) === 0 || (write && (pte & PTE_W) === 0)) return FAULT_ACCERR;
@@ -146,7 +210,8 @@ export class AddressSpace {
 
   /** Machine address of page `vpn` for reading (allocating a zero page on first touch), or -1. */
   pageForRead(vpn: number): number {
-    const pte = this.pages.get(vpn);
+    let pte = this.pages.get(vpn);
+    if (pte === undefined && this.growStack(vpn)) pte = this.pages.get(vpn);
     if (pte === undefined || (pte & PROT_BITS) === 0) return -1;
     let frame = Math.floor(pte / PTE_FRAME);
     if (frame === 0) {
@@ -161,7 +226,8 @@ export class AddressSpace {
 
   /** Machine address of page `vpn` for writing (breaking copy-on-write), or -1. Ignores PROT_WRITE when `force`. */
   pageForWrite(vpn: number, force = false): number {
-    const pte = this.pages.get(vpn);
+    let pte = this.pages.get(vpn);
+    if (pte === undefined && this.growStack(vpn)) pte = this.pages.get(vpn);
     if (pte === undefined || (!force && (pte & PTE_W) === 0)) return -1;
     let frame = Math.floor(pte / PTE_FRAME);
     let flags = pte % PTE_FRAME;
@@ -186,6 +252,8 @@ export class AddressSpace {
 
   /** Copy this address space into an empty `child` (fork): shared pages stay shared, the rest copy-on-write. */
   forkInto(child: AddressSpace): void {
+    child.stackLowVpn = this.stackLowVpn;
+    child.stackLimitVpn = this.stackLimitVpn;
     for (const [vpn, pte] of this.pages) {
       const frame = Math.floor(pte / PTE_FRAME);
       let next = pte;
@@ -252,6 +320,7 @@ export class AddressSpace {
   }
 
   read(va: number, len: number): Uint8Array | null {
+    if (len > MAX_COPY) return null;
     const out = new Uint8Array(len);
     const u8 = this.u8;
     return this.walk(va, len, false, (pa, off, n) => out.set(u8.subarray(pa, pa + n), off)) ? out : null;
@@ -315,18 +384,23 @@ export class AddressSpace {
     }
   }
 
-  /** Read a NULL-terminated array of string pointers (argv/envp); null on a fault. */
-  readStringArray(va: number, maxCount = 65536): Buffer[] | null {
+  /**
+   * Read a NULL-terminated array of string pointers (argv/envp): the strings, null on a fault,
+   * or 'too-big' past `maxBytes` in total (E2BIG).
+   */
+  readStringArray(va: number, maxBytes = 2 * 1024 * 1024): Buffer[] | null | 'too-big' {
     const out: Buffer[] = [];
     if (va === 0) return out;
-    for (let i = 0; i < maxCount; i++) {
+    let total = 0;
+    for (let i = 0; ; i++) {
       const p = this.readU32(va + i * 4);
       if (p === null) return null;
       if (p === 0) return out;
-      const s = this.readCString(p, 131072);
-      if (s === null) return null;
+      const s = this.readCString(p, maxBytes - total);
+      if (s === null) return this.readCString(p, 1 << 30) === null ? null : 'too-big';
+      total += s.length + 1;
       out.push(s);
+      if (total > maxBytes) return 'too-big';
     }
-    return null;
   }
 }

@@ -68,6 +68,22 @@ export function newUserCpu(mem: PhysicalMemory, timing: MemoryTiming | null): Cp
   return cpu;
 }
 
+/** Make a pooled CPU (whose address space has been cleared) look freshly created. */
+export function resetUserCpu(cpu: Cpu): void {
+  cpu.gpr.fill(0);
+  cpu.hi = cpu.lo = 0;
+  cpu.fpu.reset();
+  cpu.cycles = 0;
+  cpu.instret = 0;
+  cpu.llBit = false;
+  cpu.waiting = false;
+  cpu.fetchTag = -1;
+  writeCp0(cpu, CP0.Count, 0);
+  writeCp0(cpu, CP0.UserLocal, 0);
+  writeCp0(cpu, CP0.Status, STATUS.CU1 | (KSU.User << STATUS.KSU_SHIFT));
+  cpu.setPc(0);
+}
+
 export class Process {
   ppid: number;
   pgid: number;
@@ -103,17 +119,18 @@ export class Process {
   readonly startMs = Date.now();
   alarmAt = Infinity;
   rlimits = new Map<number, [number, number]>();
+  /** Cycles run, frozen at exit (the Cpu may then serve another process). */
+  exitCycles = 0;
   /** Children's accumulated cycles (times/getrusage RUSAGE_CHILDREN). */
   childCycles = 0;
 
   constructor(
     readonly pid: number,
     parent: Process | null,
-    mem: PhysicalMemory,
+    cpu: Cpu,
     frames: FrameAllocator,
-    timing: MemoryTiming | null,
   ) {
-    this.cpu = newUserCpu(mem, timing);
+    this.cpu = cpu;
     this.mm = new AddressSpace(frames, this.cpu);
     this.ppid = parent?.pid ?? 1;
     this.pgid = parent?.pgid ?? pid;

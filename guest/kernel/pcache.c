@@ -1,0 +1,125 @@
+/* pcache.c: a cache of whole file pages for read-only mappings (program text above all),
+ * so every process running the same program shares one physical copy and an execve does
+ * not read the file again. Keyed by (device, inode number, offset); the cache holds one
+ * reference to each page. Entries go away when the file is written or truncated, and the
+ * least recently inserted unmapped pages are evicted when the cache is full. */
+#include "types.h"
+#include "defs.h"
+#include "fs.h"
+#include "param.h"
+
+#define NHASH 1024
+
+struct pcentry {
+  u32 dev, inum, off;
+  void *page;                 /* NULL: free slot */
+  struct pcentry *hnext;
+};
+
+static struct spinlock lock = SPINLOCK_INIT("pcache");
+static struct pcentry ents[NPCACHE];
+static struct pcentry *hash[NHASH];
+static u32 hand;
+
+static u32 hkey(u32 dev, u32 inum, u32 off) {
+  return (dev * 31 + inum * 2654435761u + (off >> PGSHIFT) * 40503u) % NHASH;
+}
+
+static struct pcentry *lookup(u32 dev, u32 inum, u32 off) {
+  for (struct pcentry *e = hash[hkey(dev, inum, off)]; e != NULL; e = e->hnext)
+    if (e->dev == dev && e->inum == inum && e->off == off) return e;
+  return NULL;
+}
+
+static void unhash(struct pcentry *e) {
+  struct pcentry **pp = &hash[hkey(e->dev, e->inum, e->off)];
+  while (*pp != e) pp = &(*pp)->hnext;
+  *pp = e->hnext;
+  kfree(e->page);
+  e->page = NULL;
+}
+
+/* A free slot, evicting an entry nobody maps if needed; NULL if all are mapped. */
+static struct pcentry *slot(void) {
+  for (u32 i = 0; i < NPCACHE; i++) {
+    struct pcentry *e = &ents[(hand + i) % NPCACHE];
+    if (e->page == NULL || page_refs(e->page) == 1) {
+      hand = (hand + i + 1) % NPCACHE;
+      if (e->page != NULL) unhash(e);
+      return e;
+    }
+  }
+  return NULL;
+}
+
+/* The page holding bytes [off, off + PGSIZE) of ip (zero past the end of the file), with a
+ * reference for the caller. The caller must not hold ip's lock. NULL on error. */
+void *pcache_get(struct inode *ip, u32 off) {
+  acquire(&lock);
+  struct pcentry *e = lookup(ip->dev, ip->inum, off);
+  if (e != NULL) {
+    page_get(e->page);
+    release(&lock);
+    return e->page;
+  }
+  release(&lock);
+  void *page = kalloc();
+  if (page == NULL) return NULL;
+  memset(page, 0, PGSIZE);
+  ilock(ip);
+  int r = readi(ip, false, (u32)page, off, PGSIZE);
+  iunlock(ip);
+  if (r < 0) {
+    kfree(page);
+    return NULL;
+  }
+  acquire(&lock);
+  e = lookup(ip->dev, ip->inum, off);
+  if (e != NULL) {             /* another CPU read it meanwhile */
+    page_get(e->page);
+    release(&lock);
+    kfree(page);
+    return e->page;
+  }
+  e = slot();
+  if (e != NULL) {
+    e->dev = ip->dev;
+    e->inum = ip->inum;
+    e->off = off;
+    e->page = page;
+    page_get(page);            /* the cache's own reference */
+    ip->pcached = true;
+    u32 h = hkey(e->dev, e->inum, off);
+    e->hnext = hash[h];
+    hash[h] = e;
+  }
+  release(&lock);
+  return page;
+}
+
+/* Forget every cached page of ip (its contents changed or it was freed). */
+void pcache_invalidate(struct inode *ip) {
+  if (!ip->pcached) return;
+  acquire(&lock);
+  ip->pcached = false;
+  for (u32 i = 0; i < NPCACHE; i++) {
+    struct pcentry *e = &ents[i];
+    if (e->page != NULL && e->dev == ip->dev && e->inum == ip->inum) unhash(e);
+  }
+  release(&lock);
+}
+
+/* Give back up to n cached pages that no process maps (memory is short); how many. */
+u32 pcache_shrink(u32 n) {
+  u32 freed = 0;
+  acquire(&lock);
+  for (u32 i = 0; i < NPCACHE && freed < n; i++) {
+    struct pcentry *e = &ents[i];
+    if (e->page != NULL && page_refs(e->page) == 1) {
+      unhash(e);
+      freed++;
+    }
+  }
+  release(&lock);
+  return freed;
+}
