@@ -40,6 +40,10 @@ describe('guest kernel: boot and the userland shell', () => {
     expect(run(s, 'cat /tmp/t/file')).toBe('persistent data\n');
     run(s, 'cp /tmp/t/file /tmp/t/copy; rm /tmp/t/file');
     expect(run(s, 'ls /tmp/t')).toBe('copy\n');
+    run(s, 'mv /tmp/t/copy /tmp/t/moved; mkdir /tmp/t/sub; mv /tmp/t/moved /tmp/t/sub');
+    expect(run(s, 'ls /tmp/t /tmp/t/sub')).toMatch(/^\/tmp\/t:\nsub\n[^]*\/tmp\/t\/sub:\nmoved\n$/);
+    run(s, 'mv /tmp/t/sub/moved /tmp/t/copy; rm -r /tmp/t/sub');
+    expect(run(s, 'ls /tmp/t')).toBe('copy\n');
     expect(run(s, 'cat /tmp/t/file')).toMatch(/No such file|cannot open|not found/i);
   });
 
