@@ -6,7 +6,7 @@
 // monitor's overhead and scalability experiments (docs/experiments.md). Every workload checks
 // its own result; the bench fails unless each prints the same on every CPU count.
 // Never part of npm test. Needs dist/ (npm run build; `npm run bench:guest` builds first).
-// Usage: node bench/guest/run.mjs [--cpus 1,2,4,8] [--only pmake,...] [--fast] [--json FILE]
+// Usage: node bench/guest/run.mjs [--cpus 1,2,4,8] [--nodes N] [--only pmake,...] [--fast] [--json FILE]
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -28,8 +28,8 @@ const WORKLOADS = [
   { name: 'database', cmd: 'database -n 300000 -q 20000' },
 ];
 const MEMORY_MIB = 128;
-/** Two CPUs per node, as in the default machine (8 CPUs in 4 nodes). */
-const nodesFor = (cpus) => Math.max(1, cpus / 2);
+/** Two CPUs per node, as in the default machine (8 CPUs in 4 nodes), unless --nodes says otherwise. */
+let nodesFor = (cpus) => Math.max(1, cpus / 2);
 /** Resolution of the measurements: one scheduling quantum (50 µs of emulated time). */
 const SLICE_CYCLES = 10_000;
 const FIXED_CLOCK = () => Date.UTC(2026, 0, 1);
@@ -37,7 +37,8 @@ const HOST_LIMIT_MS = 600_000;
 
 function usage(msg) {
   if (msg) console.error(`bench/guest: ${msg}`);
-  console.error('usage: node bench/guest/run.mjs [--cpus 1,2,4,8] [--only pmake,engineering,raytrace,database] [--fast] [--json FILE]');
+  console.error('usage: node bench/guest/run.mjs [--cpus 1,2,4,8] [--nodes N] [--only pmake,engineering,raytrace,database] [--fast] [--json FILE]');
+  console.error('  --nodes N  NUMA nodes for every CPU count (default: one node per two CPUs); must divide each CPU count');
   process.exit(2);
 }
 
@@ -49,6 +50,10 @@ function parseArgs(argv) {
     if (a === '--cpus') {
       o.cpus = next().split(',').map(Number);
       if (o.cpus.some((n) => ![1, 2, 4, 8].includes(n))) usage('--cpus takes a list of 1, 2, 4, 8');
+    } else if (a === '--nodes') {
+      const n = Number(next());
+      if (![1, 2, 4, 8].includes(n)) usage('--nodes takes 1, 2, 4 or 8');
+      o.nodes = n;
     } else if (a === '--only') {
       o.only = next().split(',');
       if (o.only.some((n) => !WORKLOADS.some((w) => w.name === n))) usage(`--only takes names of ${WORKLOADS.map((w) => w.name).join(', ')}`);
@@ -56,6 +61,10 @@ function parseArgs(argv) {
     else if (a === '--json') o.json = next();
     else if (a === '-h' || a === '--help') usage();
     else usage(`unknown argument ${a}`);
+  }
+  if (o.nodes !== undefined) {
+    if (o.cpus.some((c) => c % o.nodes !== 0)) usage(`--nodes ${o.nodes} does not divide every CPU count`);
+    nodesFor = () => o.nodes;
   }
   return o;
 }
@@ -71,6 +80,13 @@ function totalSplit(machine) {
     t.idle += s.idle;
   }
   return t;
+}
+
+/** Timed mode: cache misses of all CPUs served by the local node's memory and by a remote one. */
+function missTotals(machine) {
+  if (machine.cache === null) return null;
+  const t = machine.cache.totals();
+  return { local: t.localMisses, remote: t.remoteMisses };
 }
 
 const stripAnsi = (s) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
@@ -91,6 +107,7 @@ function runMachine(cpus, opts) {
     const rows = [];
     for (const w of WORKLOADS.filter((x) => opts.only.includes(x.name))) {
       const before = totalSplit(s.machine);
+      const missesBefore = missTotals(s.machine);
       const now0 = s.machine.now;
       t0 = performance.now();
       s.type(`${w.cmd}\n`);
@@ -103,9 +120,11 @@ function runMachine(cpus, opts) {
       const after = totalSplit(s.machine);
       const split = {};
       for (const k of Object.keys(after)) split[k] = after[k] - before[k];
+      const missesAfter = missTotals(s.machine);
+      const misses = missesAfter && { local: missesAfter.local - missesBefore.local, remote: missesAfter.remote - missesBefore.remote };
       rows.push({
-        workload: w.name, cmd: w.cmd, cpus, result: ok[1], hostS,
-        emulatedS: (s.machine.now - now0) / MACHINE.CPU_CLOCK_HZ, cycles: split,
+        workload: w.name, cmd: w.cmd, cpus, nodes: nodesFor(cpus), result: ok[1], hostS,
+        emulatedS: (s.machine.now - now0) / MACHINE.CPU_CLOCK_HZ, cycles: split, misses,
       });
       console.error(`bench/guest: ${cpus} CPUs: ${w.name} done in ${hostS.toFixed(1)} s`);
     }
@@ -125,17 +144,24 @@ function printTables(boots, rows, opts) {
   console.log('| CPUs | nodes | emulated s | host s |');
   console.log('|-----:|------:|-----------:|-------:|');
   for (const b of boots) console.log(`| ${pad(b.cpus, 4)} | ${pad(b.nodes, 5)} | ${pad(b.emulatedS.toFixed(4), 10)} | ${pad(b.hostS.toFixed(2), 6)} |`);
-  console.log(`\nWorkloads (bare machine, ${mode} mode): emulated time, speedup over 1 CPU, host time, and all CPUs' emulated cycles split by mode\n`);
-  console.log('| workload    | CPUs | emulated s | speedup | host s | user % | sup % | kernel % | idle % | result   |');
-  console.log('|-------------|-----:|-----------:|--------:|-------:|-------:|------:|---------:|-------:|----------|');
+  console.log(
+    `\nWorkloads (bare machine, ${mode} mode): emulated time, speedup over 1 CPU, host time, all CPUs' emulated cycles split by mode, ` +
+      'cache misses (millions) and the share served by a remote node\n',
+  );
+  console.log('| workload    | CPUs | nodes | emulated s | speedup | host s | user % | sup % | kernel % | idle % | misses M | remote % | result   |');
+  console.log('|-------------|-----:|------:|-----------:|--------:|-------:|-------:|------:|---------:|-------:|---------:|---------:|----------|');
   for (const r of rows) {
     const one = rows.find((x) => x.workload === r.workload && x.cpus === 1);
     const speedup = one ? (one.emulatedS / r.emulatedS).toFixed(2) : '-';
     const c = r.cycles;
     const all = c.user + c.supervisor + c.kernel + c.idle;
+    const m = r.misses;
+    const missM = m ? ((m.local + m.remote) / 1e6).toFixed(2) : '-';
+    const remote = m ? (m.local + m.remote > 0 ? pct(m.remote, m.local + m.remote) : '0.0') : '-';
     console.log(
-      `| ${r.workload.padEnd(11)} | ${pad(r.cpus, 4)} | ${pad(r.emulatedS.toFixed(4), 10)} | ${pad(speedup, 7)} | ${pad(r.hostS.toFixed(2), 6)} ` +
-        `| ${pad(pct(c.user, all), 6)} | ${pad(pct(c.supervisor, all), 5)} | ${pad(pct(c.kernel, all), 8)} | ${pad(pct(c.idle, all), 6)} | ${r.result} |`,
+      `| ${r.workload.padEnd(11)} | ${pad(r.cpus, 4)} | ${pad(r.nodes, 5)} | ${pad(r.emulatedS.toFixed(4), 10)} | ${pad(speedup, 7)} | ${pad(r.hostS.toFixed(2), 6)} ` +
+        `| ${pad(pct(c.user, all), 6)} | ${pad(pct(c.supervisor, all), 5)} | ${pad(pct(c.kernel, all), 8)} | ${pad(pct(c.idle, all), 6)} ` +
+        `| ${pad(missM, 8)} | ${pad(remote, 8)} | ${r.result} |`,
     );
   }
   console.log('\nCommands:');
