@@ -44,7 +44,7 @@ export interface MemoryTiming {
   uncached(cpu: number, pa: number, isWrite: boolean): number;
 }
 
-/** Emulated cycles by privilege mode (busy cycles only) and idle cycles in WAIT; see `cycleSplit`. */
+/** Emulated cycles by privilege mode (busy cycles only) and idle cycles (WAIT, or held before start); see `cycleSplit`. */
 export interface CycleSplit {
   user: number;
   supervisor: number;
@@ -94,7 +94,7 @@ export class Cpu {
   cycles = 0;
   /** Instructions retired. */
   instret = 0;
-  /** Idle cycles spent in WAIT. */
+  /** Idle cycles: spent in WAIT, or held before the board started this CPU. */
   idleCycles = 0;
   /** Busy cycles charged to each mode (index = mode) up to the last mode change. */
   private readonly modeCycles = new Float64Array(3);
