@@ -1,7 +1,7 @@
 /* board.c (Disco monitor): the VM's description (vCPUs and memory from the special page and
  * the boot registers, one NUMA node), the command line, per-vCPU initialisation (EBase,
- * PageMask, Wired, virtual TLB, Status, tick), secondary-vCPU start and power control, all by
- * special-page stores and monitor calls. */
+ * PageMask, Wired, HWREna, virtual TLB, Status, tick), secondary-vCPU start and power
+ * control, all by special-page stores and monitor calls. */
 #include "types.h"
 #include "defs.h"
 #include "hal.h"
@@ -55,6 +55,7 @@ void hal_cpu_init(int cpu) {
   SPECIAL_WORD(SPECIAL_EBASE) = (u32)exception_vectors;
   SPECIAL_WORD(SPECIAL_PAGEMASK) = 0;
   SPECIAL_WORD(SPECIAL_WIRED) = 0;
+  mtc0(7, 0, HWRENA_ULR | HWRENA_BASIC);   /* rdhwr $29 (TLS) etc. from user mode */
   hal_tlb_flush_all();
   u32 st = read_status();   /* mtc0/mfc0: CU1 is not writable by a store */
   st &= ~(ST_IM | ST_KSU | ST_EXL | ST_ERL | ST_BEV | ST_FR | ST_IE);

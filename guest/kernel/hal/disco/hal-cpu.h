@@ -3,7 +3,7 @@
  * "a few critical places patched by hand"). A store to Status changes only the bits the
  * monitor lets the guest write (IE, EXL, KSU, IM); anything else still goes through mtc0,
  * which traps and is emulated. An interrupt unmasked by a store is delivered at the next
- * monitor entry, so irq_enable asks for it at once (IRQ_CHECK) when one is posted. */
+ * monitor entry, so irq_enable asks for it at once (IRQ_CHECK) when one is pending. */
 #ifndef HAL_CPU_H
 #define HAL_CPU_H
 
@@ -25,7 +25,7 @@ static inline void irq_disable(void) { (void)irq_save(); }
 static inline void irq_enable(void) {
   __asm__ volatile("" : : : "memory");
   SPECIAL_WORD(SPECIAL_STATUS) |= ST_IE;
-  if (SPECIAL_WORD(SPECIAL_VIRQ_PENDING) != 0) {
+  if (SPECIAL_WORD(SPECIAL_PENDING) != 0) {   /* posted and unmasked by IM */
     register u32 v0 __asm__("$2") = MCALL_IRQ_CHECK;
     __asm__ volatile("syscall" : "+r"(v0) : : "$3", "memory");
   }
