@@ -13,11 +13,11 @@ export interface CostTable {
   emulateTlbWrite: number;
   /** Extra for tlbp/tlbr: search of the virtual TLB. */
   emulateTlbProbe: number;
-  /** Refill the physical TLB from the L2TLB (hash probe + tlbwr). */
+  /** A physical TLB refill answered from the L2TLB on the refill vector's fast path (no general trap entry): hash probe, tlbwr, eret. */
   l2tlbRefill: number;
   /** Extra when the L2TLB misses and the virtual TLB is searched. */
   vtlbSearch: number;
-  /** Fill an sseg direct-map or special-page translation (pmap lookup + tlbwr). */
+  /** Fast-path refill of an sseg direct-map or special-page translation (pmap index + tlbwr + eret). */
   ssegFill: number;
   /** Reflect an exception or interrupt to the guest (virtual EPC/Cause/Status, jump to its vector). */
   reflect: number;
@@ -41,23 +41,23 @@ export interface CostTable {
   shootdown: number;
 }
 
-export const COST_TABLE_NAME = 'disco-1997-r10k-estimate-v1';
+export const COST_TABLE_NAME = 'disco-1997-r10k-estimate-v2';
 
 export const DEFAULT_COSTS: Readonly<CostTable> = Object.freeze({
-  trapEntryExit: 60,
-  emulateInstr: 25,
-  emulateTlbWrite: 60,
-  emulateTlbProbe: 40,
-  l2tlbRefill: 35,
-  vtlbSearch: 50,
-  ssegFill: 30,
-  reflect: 40,
-  mcall: 80,
+  trapEntryExit: 40,
+  emulateInstr: 15,
+  emulateTlbWrite: 30,
+  emulateTlbProbe: 20,
+  l2tlbRefill: 20,
+  vtlbSearch: 30,
+  ssegFill: 20,
+  reflect: 20,
+  mcall: 40,
   dmaPage: 20,
   consoleByte: 2,
-  pageZero: 1100,
-  pageCopy: 2200,
-  pageAlloc: 60,
+  pageZero: 600,
+  pageCopy: 1200,
+  pageAlloc: 40,
   vcpuSwitch: 400,
   ipi: 150,
   shootdown: 200,

@@ -8,7 +8,7 @@
 // from the virtual TLB only: the "larger TLB"); tlbp drops the probed VPN2/ASID; TLB_FLUSH drops
 // the ASID (or all); a pmap change drops the entries that map the guest page.
 
-export const L2TLB_DEFAULT_SETS = 1024;
+export const L2TLB_DEFAULT_SETS = 4096;
 export const L2_GLOBAL_ASID = 256;
 export const L2_MISS = -1;
 

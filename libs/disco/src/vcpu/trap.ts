@@ -137,17 +137,21 @@ export function trappedInstruction(m: Monitor, cpu: Cpu): number {
 /** Cpu.exceptionHandler body: a guest trap on physical CPU `cpu`, running vCPU `v`. */
 export function handleTrap(m: Monitor, cpu: Cpu, v: VCpu): void {
   account(cpu, v);
-  charge(cpu, v, m.costs.trapEntryExit);
   const c0 = cpu.cp0;
   const cause = c0[CP0.Cause];
   const code = (cause & CAUSE.EXCCODE_MASK) >>> CAUSE.EXCCODE_SHIFT;
   const fromUser = (c0[CP0.Status] & STATUS.KSU_MASK) === 2 << STATUS.KSU_SHIFT;
   v.vm.counters.traps[code]++;
+  if ((code === EXC.TLBL || code === EXC.TLBS) && (cpu.pc & 0xfff) === 0) {
+    // The refill vector: L2TLB hits and sseg fills stay on the fast path (their own cost).
+    tlbRefill(m, cpu, v, code, fromUser);
+    return;
+  }
+  charge(cpu, v, m.costs.trapEntryExit);
   switch (code) {
     case EXC.TLBL:
     case EXC.TLBS:
-      if ((cpu.pc & 0xfff) === 0) tlbRefill(m, cpu, v, code, fromUser);
-      else tlbInvalid(m, cpu, v, code, fromUser);
+      tlbInvalid(m, cpu, v, code, fromUser);
       return;
     case EXC.Mod:
       tlbInvalid(m, cpu, v, code, fromUser);
@@ -237,7 +241,7 @@ function tlbRefill(m: Monitor, cpu: Cpu, v: VCpu, code: number, fromUser: boolea
         return;
       }
     }
-    charge(cpu, v, m.costs.vtlbSearch);
+    charge(cpu, v, m.costs.trapEntryExit + m.costs.vtlbSearch);
     const i = vtlbFind(v, va, asid);
     if (i >= 0) {
       installVtlbEntry(m, cpu, v, i);
@@ -255,6 +259,7 @@ function tlbRefill(m: Monitor, cpu: Cpu, v: VCpu, code: number, fromUser: boolea
     else cpu.requestStop();
     return;
   }
+  charge(cpu, v, m.costs.trapEntryExit);
   reflect(m, cpu, v, code === EXC.TLBS ? EXC.AdES : EXC.AdEL, c0[CP0.EPC], c0[CP0.Cause] < 0, va, false, 0);
 }
 
