@@ -1,8 +1,10 @@
 /* tlb.c (Disco monitor): every write to the virtual TLB outside the refill handler.
  * Flushing is one TLB_FLUSH call; invalidating a page is tlbp + tlbwi (both trap and are
- * emulated) with EntryLo0/1 and Index passed in the special page. EntryHi changes by mtc0,
- * so the monitor sees each ASID switch at once. Invalid entries get distinct VPN2s in kseg0,
- * which no supervisor-mode access can match. */
+ * emulated) with EntryHi, EntryLo0/1 and Index passed in the special page: the monitor reads
+ * them at the instruction and sets the physical ASID from the page's EntryHi at every exit, so
+ * the sequence keeps the ASID unchanged. An ASID switch is an mtc0 of EntryHi, which the
+ * monitor sees at once (a store would reach the physical TLB only at the next monitor entry).
+ * Invalid entries get distinct VPN2s in kseg0, which no supervisor-mode access can match. */
 #include "types.h"
 #include "defs.h"
 #include "hal.h"
@@ -19,16 +21,18 @@ void hal_tlb_flush_all(void) {
 void hal_tlb_invalidate_page(u32 va, u32 asid) {
   push_off();
   u32 hi = SPECIAL_WORD(SPECIAL_ENTRYHI);
-  mtc0(10, 0, (va & ~(2 * PGSIZE - 1)) | (asid & 0xff));
+  asid &= 0xff;
+  SPECIAL_WORD(SPECIAL_ENTRYHI) = (va & ~(2 * PGSIZE - 1)) | asid;
   __asm__ volatile("tlbp" : : : "memory");
   u32 idx = SPECIAL_WORD(SPECIAL_INDEX);
   if ((idx & 0x80000000u) == 0) {
-    mtc0(10, 0, 0x80000000u + idx * 2 * PGSIZE);
+    SPECIAL_WORD(SPECIAL_ENTRYHI) = (0x80000000u + idx * 2 * PGSIZE) | asid;
     SPECIAL_WORD(SPECIAL_ENTRYLO0) = 0;
     SPECIAL_WORD(SPECIAL_ENTRYLO1) = 0;
     __asm__ volatile("tlbwi" : : : "memory");
   }
-  mtc0(10, 0, hi);
+  if ((hi & 0xff) == asid) SPECIAL_WORD(SPECIAL_ENTRYHI) = hi;
+  else mtc0(10, 0, hi);   /* the monitor took `asid` as the current one at the tlbp */
   pop_off();
 }
 
