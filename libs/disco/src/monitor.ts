@@ -25,6 +25,8 @@ export interface MonitorOptions {
   quantum?: number;
   /** Rounds a vCPU keeps its physical CPU when others wait for it (default 10). */
   sliceQuanta?: number;
+  /** Map the sseg direct map with 64 KiB pages where memory allows (default true). */
+  largeSsegPages?: boolean;
   /** Wall clock for RTC_READ at time 0, ms since the epoch (default Date.now()). */
   clock?: () => number;
 }
@@ -57,6 +59,7 @@ export class Monitor implements ExceptionHandler {
   readonly quantum: number;
   readonly sliceCycles: number;
   readonly physIdle: Float64Array;
+  readonly largeSsegPages: boolean;
   /** Machine time: the start of the current round. */
   now = 0;
   round = 0;
@@ -83,6 +86,7 @@ export class Monitor implements ExceptionHandler {
     this.costs = makeCostTable(opts.costs);
     this.quantum = opts.quantum ?? machine.quantum;
     this.sliceCycles = (opts.sliceQuanta ?? 10) * this.quantum;
+    this.largeSsegPages = opts.largeSsegPages ?? true;
     const p = machine.cpuCount;
     this.current = new Array(p).fill(null);
     this.assigned = new Array(p).fill(null);
@@ -284,9 +288,10 @@ export class Monitor implements ExceptionHandler {
       cpu.requestStop();
       return -1;
     }
-    v.vm.counters.c[C.PAGES_ZEROED]++;
-    charge(cpu, v, this.costs.pageAlloc + this.costs.pageZero);
-    this.machine.cache?.invalidateRange(mp * PAGE_BYTES, PAGE_BYTES);
+    const zeroed = pmap.lastZeroed;
+    v.vm.counters.c[C.PAGES_ZEROED] += zeroed;
+    charge(cpu, v, this.costs.pageAlloc + this.costs.pageZero * zeroed);
+    if (zeroed > 0) this.machine.cache?.invalidateRange((zeroed > 1 ? mp - (gp & 15) : mp) * PAGE_BYTES, zeroed * PAGE_BYTES);
     return mp;
   }
 

@@ -7,7 +7,7 @@ import { ENTRYLO } from '../../../machine/src/cp0/regs.js';
 
 function forget(cpu: Cpu, i: number): void {
   const vpn = cpu.tlb.vpn2[i] >>> 12;
-  cpu.fast.clearRange(vpn, 2);
+  cpu.fast.clearRange(vpn, cpu.tlb.pageBytes(i) >>> 11);
   cpu.fetchTag = -1;
 }
 
@@ -20,7 +20,9 @@ export function physFind(cpu: Cpu, vpn2: number, asid: number): number {
  * Insert (or replace) the translation of VPN2 `vpn2` / `asid`: `lo0`/`lo1` are machine
  * EntryLo words (PFN = machine frame), `global` makes it match every ASID.
  */
-export function physInsert(cpu: Cpu, victims: Int32Array, vpn2: number, asid: number, lo0: number, lo1: number, global: boolean): void {
+export function physInsert(
+  cpu: Cpu, victims: Int32Array, vpn2: number, asid: number, lo0: number, lo1: number, global: boolean, pageMask = 0,
+): void {
   const tlb = cpu.tlb;
   let i = tlb.find(vpn2, asid);
   if (i < 0) {
@@ -30,7 +32,7 @@ export function physInsert(cpu: Cpu, victims: Int32Array, vpn2: number, asid: nu
   }
   forget(cpu, i);
   const g = global ? ENTRYLO.G : 0;
-  tlb.write(i, (vpn2 & ~0x1fff) | (asid & 0xff), lo0 | g, lo1 | g, 0);
+  tlb.write(i, (vpn2 & ~0x1fff) | (asid & 0xff), lo0 | g, lo1 | g, pageMask);
   forget(cpu, i);
 }
 
@@ -60,7 +62,8 @@ export function physInvalidateFrame(cpu: Cpu, frame: number): number {
   for (let i = 0; i < tlb.entries; i++) {
     const f0 = tlb.lo0[i] >>> ENTRYLO.PFN_SHIFT;
     const f1 = tlb.lo1[i] >>> ENTRYLO.PFN_SHIFT;
-    if (((tlb.lo0[i] & ENTRYLO.V) !== 0 && f0 === frame) || ((tlb.lo1[i] & ENTRYLO.V) !== 0 && f1 === frame)) {
+    const span = tlb.pageBytes(i) >>> 12;
+    if (((tlb.lo0[i] & ENTRYLO.V) !== 0 && frame - f0 >= 0 && frame - f0 < span) || ((tlb.lo1[i] & ENTRYLO.V) !== 0 && frame - f1 >= 0 && frame - f1 < span)) {
       forget(cpu, i);
       park(cpu, i);
       n++;
@@ -85,8 +88,12 @@ export function physFrames(cpu: Cpu): { vpn2: number; asid: number; frame: numbe
   const out: { vpn2: number; asid: number; frame: number; global: boolean }[] = [];
   const tlb = cpu.tlb;
   for (let i = 0; i < tlb.entries; i++) {
+    const n = tlb.pageBytes(i) >>> 12;
     for (const lo of [tlb.lo0[i], tlb.lo1[i]]) {
-      if ((lo & ENTRYLO.V) !== 0) out.push({ vpn2: tlb.vpn2[i] >>> 0, asid: tlb.asid[i], frame: lo >>> ENTRYLO.PFN_SHIFT, global: tlb.global[i] !== 0 });
+      if ((lo & ENTRYLO.V) === 0) continue;
+      for (let k = 0; k < n; k++) {
+        out.push({ vpn2: tlb.vpn2[i] >>> 0, asid: tlb.asid[i], frame: (lo >>> ENTRYLO.PFN_SHIFT) + k, global: tlb.global[i] !== 0 });
+      }
     }
   }
   return out;

@@ -15,6 +15,8 @@ import { monitorCall } from '../io/mcall.js';
 import { VCPU_STATE, type VCpu } from './vcpu.js';
 
 const SPECIAL_VPN2 = GUEST_VSEG.SPECIAL_PAGE & ~0x1fff;
+/** PageMask of 64 KiB pages. */
+const PAGEMASK_64K = 0x0001e000;
 const CACHEABLE = 3 << ENTRYLO.C_SHIFT;
 const PROT_BITS = ENTRYLO.C_MASK | ENTRYLO.D | ENTRYLO.V;
 /** Exceptions reflected in a row at virtual EXL = 1 before the VM is declared broken. */
@@ -274,8 +276,25 @@ function ssegFill(m: Monitor, cpu: Cpu, v: VCpu, va: number): boolean {
     charge(cpu, v, m.costs.ssegFill);
     return true;
   }
+  const vm = v.vm;
+  // 64 KiB pages when both 64 KiB chunks of the 128 KiB pair are intact (the usual case).
+  const bigOff = ((va & ~0x1ffff) - GUEST_VSEG.KSEG_BASE) >>> 0;
+  if (m.largeSsegPages && bigOff + 0x20000 <= vm.memoryBytes) {
+    const g0 = bigOff >>> 12;
+    if (m.guestPage(cpu, v, g0) < 0 || m.guestPage(cpu, v, g0 + 16) < 0) return true;
+    const b0 = vm.pmap.intactChunk(g0);
+    const b1 = vm.pmap.intactChunk(g0 + 16);
+    if (b0 >= 0 && b1 >= 0) {
+      const lo0 = (b0 << ENTRYLO.PFN_SHIFT) | CACHEABLE | ENTRYLO.D | ENTRYLO.V;
+      const lo1 = (b1 << ENTRYLO.PFN_SHIFT) | CACHEABLE | ENTRYLO.D | ENTRYLO.V;
+      physInsert(cpu, m.victims, va & ~0x1ffff, 0, lo0, lo1, true, PAGEMASK_64K);
+      counters[C.SSEG_FILLS]++;
+      charge(cpu, v, m.costs.ssegFill);
+      return true;
+    }
+  }
   const off = (vpn2 - GUEST_VSEG.KSEG_BASE) >>> 0;
-  if (off + 0x2000 > v.vm.memoryBytes) return false;
+  if (off + 0x2000 > vm.memoryBytes) return false;
   const gp = off >>> 12;
   const m0 = m.guestPage(cpu, v, gp);
   const m1 = m.guestPage(cpu, v, gp + 1);
