@@ -1,6 +1,8 @@
 /* disk.c (Disco monitor): the VM's disks by monitor call, one call per command: DISK_START
  * with the buffer's guest physical address (the monitor translates it through the pmap),
- * completion posted as VIRQ DISKn, DISK_POLL to read and acknowledge the result. */
+ * completion posted as VIRQ DISKn, DISK_POLL to read and acknowledge the result. The queue
+ * polls right after starting a command, so a disk that finishes at once is handled without
+ * an interrupt. */
 #include "types.h"
 #include "defs.h"
 #include "hal.h"
@@ -38,9 +40,11 @@ enum disk_state hal_disk_poll(int unit) {
     return DISK_FAILED;
   }
   long st = mcall(MCALL_DISK_POLL, (u32)unit, 0);
-  if (st == DISK_STATE_DONE) return DISK_DONE;
-  if (st == DISK_STATE_FAILED || st < 0) return DISK_FAILED;
-  return DISK_BUSY;
+  if (st == DISK_STATE_BUSY || st == DISK_STATE_IDLE) return DISK_BUSY;
+  /* Finished, and nothing else in flight on the unit: drop its completion interrupt now
+   * (VIRQ_PENDING is fresh after the call) rather than take it later for nothing. */
+  if (SPECIAL_WORD(SPECIAL_VIRQ_PENDING) & (VIRQ_DISK0 << unit)) mcall(MCALL_IRQ_ACK, VIRQ_DISK0 << unit, 0);
+  return st == DISK_STATE_DONE ? DISK_DONE : DISK_FAILED;
 }
 
 void disk_virq(u32 virqs) {
