@@ -424,6 +424,9 @@ export class Monitor implements ExceptionHandler {
       v.ranRound = this.round;
       v.lastRun = this.now;
       ran = true;
+      // Time since the vCPU last ran on this CPU (it waited, or the CPU idled) is not its own.
+      v.mark = cpu.cycles;
+      v.markInstret = cpu.instret;
       if (v.deliverable()) deliverAtBoundary(this, cpu, v);
       const start = cpu.cycles;
       if (v.vm.running && v.state === VCPU_STATE.Runnable) cpu.run(roundEnd);
