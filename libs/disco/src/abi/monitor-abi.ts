@@ -73,7 +73,11 @@ export const SPECIAL = {
   VCPU_ID: 0x02c,
   /** VIRQ bits posted and not yet acknowledged (read-only; acknowledge with IRQ_ACK). */
   VIRQ_PENDING: 0x030,
-  /** Non-zero when an interrupt is posted and Status would let it in now (read-only). */
+  /**
+   * Non-zero when a posted source's line is unmasked in Status.IM (read-only): IE and EXL are not
+   * considered, so a guest that has just set IE with a store reads it to decide on IRQ_CHECK.
+   * Refreshed at every monitor exit.
+   */
   PENDING: 0x034,
   /** vCPUs in this VM (read-only). */
   NUM_VCPUS: 0x038,
