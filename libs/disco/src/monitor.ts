@@ -151,6 +151,13 @@ export class Monitor implements ExceptionHandler {
     const vm = new Vm(id, config, this.pages, this.ram8, this.ram32, spPages);
     vm.homeNode = node;
     vm.vcpus.forEach((v, i) => {
+      // The L2TLB's table lives in a monitor chunk on the vCPU's node: timed mode charges its
+      // cache misses (4096 entries x 16 bytes = 64 KiB).
+      if (v.l2 !== null) {
+        const base = this.pages.allocChunk(this.machine.cpuNode(homes[i]), MONITOR_OWNER, -1);
+        if (base < 0) throw new RangeError('out of machine memory for the L2TLB');
+        v.l2Base = base * PAGE_BYTES;
+      }
       v.home = homes[i];
       v.homeNode = this.machine.cpuNode(homes[i]);
       this.sched.add(v);
@@ -275,6 +282,12 @@ export class Monitor implements ExceptionHandler {
       from.vm.counters.c[C.PHYS_IPIS]++;
       charge(cpu, from, this.costs.ipi);
     }
+  }
+
+  /** Timed mode: charge the monitor's own access to machine address `pa` (its data structures). */
+  touch(cpu: Cpu, v: VCpu, pa: number, write: boolean): void {
+    const t = cpu.timing;
+    if (t !== null) charge(cpu, v, t.access(cpu.id, pa, write));
   }
 
   /** Machine page of guest page gp for vCPU v (first touch allocates, zeroed, on v's node). */

@@ -48,6 +48,11 @@ export class L2Tlb {
     this.victim = new Uint8Array(sets);
   }
 
+  /** First slot of the set (vpn2, asid) maps to. */
+  setOf(va: number, asid: number): number {
+    return this.set(va & ~0x1fff, asid);
+  }
+
   private set(vpn2: number, asid: number): number {
     return (((vpn2 >>> 13) ^ (vpn2 >>> 23) ^ (asid * 0x9d)) & this.mask) * L2TLB_WAYS;
   }

@@ -61,6 +61,7 @@ export function setPhysical(cpu: Cpu, v: VCpu): void {
   c0[CP0.HWREna] = v.hwrena & (1 << 29);
   v.guestUser = user;
   v.refreshPage(cpu.cycles);
+  if (cpu.timing !== null) charge(cpu, v, cpu.timing.access(cpu.id, v.spPage << 12, true));
   v.mark = cpu.cycles;
   v.markInstret = cpu.instret;
 }
@@ -234,6 +235,7 @@ function tlbRefill(m: Monitor, cpu: Cpu, v: VCpu, code: number, fromUser: boolea
     const l2 = v.l2;
     if (l2 !== null) {
       const s = l2.lookup(va, asid);
+      m.touch(cpu, v, v.l2Base + ((s >= 0 ? s : l2.setOf(va, asid)) << 4), false);
       if (s >= 0) {
         const global = l2.asid[s] === 256;
         physInsert(cpu, m.victims, va & ~0x1fff, asid, l2.mlo0[s], l2.mlo1[s], global);

@@ -72,6 +72,8 @@ export class VCpu {
   /** tlbwi of invalid entries over consecutive indices: a full sweep flushes L2TLB (see docs). */
   invalSweep = 0;
   readonly l2: L2Tlb | null;
+  /** Machine address of the L2TLB's table (16 bytes per entry), for timed-mode charges. */
+  l2Base = 0;
 
   // ---- virtual interrupts ----
   virq = 0;
