@@ -12,6 +12,10 @@
 /* Lowest kernel-virtual address: user pointers must stay below it. */
 #define USER_TOP 0x80000000u
 
+/* Zero a whole page (kernel virtual address): the kernel does it itself. */
+void *memset(void *dst, int c, size_t n);
+static inline void hal_page_zero(void *kva) { memset(kva, 0, PGSIZE); }
+
 /* This CPU's number, from EBase.CPUNum. */
 static inline int hal_cpu_id(void) {
   u32 v;

@@ -1,7 +1,7 @@
 /* board.c (Disco monitor): the VM's description (vCPUs and memory from the special page and
  * the boot registers, one NUMA node), the command line, per-vCPU initialisation (EBase,
  * PageMask, Wired, HWREna, virtual TLB, Status, tick), secondary-vCPU start and power
- * control, all by special-page stores and monitor calls. */
+ * control, the zero-page hint, all by special-page stores and monitor calls. */
 #include "types.h"
 #include "defs.h"
 #include "hal.h"
@@ -70,6 +70,11 @@ void hal_poweroff(int code) {
 
 void hal_reset(int code) {
   for (;;) mcall(MCALL_POWER, POWER_OP_RESET, (u32)code);
+}
+
+/* The monitor zeroes pages anyway (isolation): ask it instead of storing 4 KiB of zeros. */
+void hal_page_zero(void *kva) {
+  mcall(MCALL_PAGE_ZERO, KPA(kva), 0);
 }
 
 void hal_icache_sync(u32 kva, u32 len) {

@@ -18,6 +18,9 @@
 /* A word of this vCPU's special page (SPECIAL_* offsets): ordinary loads and stores. */
 #define SPECIAL_WORD(off) (*(volatile u32 *)(GUEST_VSEG_SPECIAL_PAGE + (off)))
 
+/* Zero a whole page: the monitor's zero-page hint (PAGE_ZERO), board.c. */
+void hal_page_zero(void *kva);
+
 static inline int hal_cpu_id(void) {
   return (int)SPECIAL_WORD(SPECIAL_VCPU_ID);
 }
