@@ -43,6 +43,28 @@ export const EMU = {
   mfc0: 0, mtc0: 1, tlbwi: 2, tlbwr: 3, tlbp: 4, tlbr: 5, eret: 6, wait: 7, cache: 8, di: 9, ei: 10, rdhwr: 11, other: 12,
 } as const;
 export const EMU_KINDS = 13;
+
+/** Where monitor cycles go (the columns of the paper's Table 2, roughly). */
+export const MON = {
+  /** sseg direct-map and special-page refills: the guest kernel's TLB faults. */
+  kernelTlb: 0,
+  /** kuseg refills answered by the monitor (L2TLB, virtual TLB) or reflected to the guest's handler. */
+  userTlb: 1,
+  /** tlbwi/tlbwr/tlbp/tlbr emulation. */
+  tlbWrite: 2,
+  /** Other privileged instructions (mfc0/mtc0/eret/wait/di/ei/cache/rdhwr). */
+  privileged: 3,
+  /** Monitor calls (devices, timer, IPIs ...). */
+  monitorCall: 4,
+  /** Exceptions and interrupts reflected to the guest (syscalls, page faults, ...). */
+  reflection: 5,
+  /** Zeroing pages handed to the VM. */
+  pageZero: 6,
+  /** vCPU switches (register save/restore, TLB flush). */
+  vcpuSwitch: 7,
+} as const;
+export const MON_KINDS = 8;
+const MON_NAMES = Object.keys(MON);
 const EMU_NAMES = Object.keys(EMU);
 const MCALL_NAMES: Record<number, string> = Object.fromEntries(Object.entries(MCALL).map(([k, v]) => [v, k]));
 
@@ -52,8 +74,11 @@ export class Counters {
   readonly traps = new Float64Array(32);
   readonly mcalls = new Float64Array(32);
   readonly emulated = new Float64Array(EMU_KINDS);
+  /** Monitor cycles by MON category. */
+  readonly monitor = new Float64Array(MON_KINDS);
 
   reset(): void {
+    this.monitor.fill(0);
     this.c.fill(0);
     this.traps.fill(0);
     this.mcalls.fill(0);
@@ -67,6 +92,7 @@ export class Counters {
       this.mcalls[i] += o.mcalls[i];
     }
     for (let i = 0; i < EMU_KINDS; i++) this.emulated[i] += o.emulated[i];
+    for (let i = 0; i < MON_KINDS; i++) this.monitor[i] += o.monitor[i];
   }
 }
 
@@ -76,6 +102,8 @@ export interface MetricsSnapshot {
   traps: Record<string, number>;
   monitorCalls: Record<string, number>;
   emulated: Record<string, number> & { total: number };
+  /** Monitor cycles by category (kernelTlb, userTlb, tlbWrite, privileged, monitorCall, reflection, pageZero, vcpuSwitch). */
+  monitorCycles: Record<string, number>;
   tlb: { l2tlbHits: number; vtlbHits: number; reflectedRefills: number; ssegFills: number; specialFills: number; flushes: number };
   pageFaults: number;
   reflected: number;
@@ -111,6 +139,7 @@ export function snapshot(k: Counters, pagesPerNode: ArrayLike<number>): MetricsS
     traps: named(k.traps, EXC_NAMES),
     monitorCalls: named(k.mcalls, MCALL_NAMES),
     emulated,
+    monitorCycles: Object.fromEntries(MON_NAMES.map((n, i) => [n, k.monitor[i]])),
     tlb: {
       l2tlbHits: c[C.L2_HITS], vtlbHits: c[C.VTLB_HITS], reflectedRefills: c[C.REFLECTED_REFILL],
       ssegFills: c[C.SSEG_FILLS], specialFills: c[C.SPECIAL_FILLS], flushes: c[C.TLB_FLUSHES],

@@ -12,7 +12,7 @@ import { type CostTable, makeCostTable } from './costs.js';
 import { MachinePages, MONITOR_OWNER, PAGE_BYTES } from './memory/memmap.js';
 import { OUT_OF_MEMORY } from './memory/pmap.js';
 import { physFlush, physInvalidateFrame } from './memory/phys-tlb.js';
-import { C, Counters, type MetricsSnapshot, snapshot } from './metrics.js';
+import { C, Counters, MON, type MetricsSnapshot, snapshot } from './metrics.js';
 import { Scheduler } from './sched/scheduler.js';
 import { compareFired } from './vcpu/emulate.js';
 import { account, charge, deliverAtBoundary, handleTrap, setPhysical } from './vcpu/trap.js';
@@ -519,6 +519,7 @@ export class Monitor implements ExceptionHandler {
     setPhysical(cpu, v);
     v.vm.counters.c[C.VCPU_SWITCHES]++;
     charge(cpu, v, this.costs.vcpuSwitch);
+    v.vm.counters.monitor[MON.vcpuSwitch] += this.costs.vcpuSwitch;
     v.mark = cpu.cycles;
     v.markInstret = cpu.instret;
   }

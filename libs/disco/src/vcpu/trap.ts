@@ -8,7 +8,7 @@ import { CAUSE, CONTEXT, CP0, ENTRYHI, ENTRYLO, EXC, STATUS } from '../../../mac
 import { writeCp0 } from '../../../machine/src/cp0/cp0.js';
 import { GUEST_VSEG, SPECIAL } from '../abi/monitor-abi.js';
 import { physInsert, physInvalidate } from '../memory/phys-tlb.js';
-import { C } from '../metrics.js';
+import { C, MON } from '../metrics.js';
 import type { Monitor } from '../monitor.js';
 import { emulateCop0, emulateRdhwr, isRdhwr } from './emulate.js';
 import { monitorCall } from '../io/mcall.js';
@@ -139,6 +139,18 @@ export function trappedInstruction(m: Monitor, cpu: Cpu): number {
 
 /** Cpu.exceptionHandler body: a guest trap on physical CPU `cpu`, running vCPU `v`. */
 export function handleTrap(m: Monitor, cpu: Cpu, v: VCpu): void {
+  const c = v.vm.counters.c;
+  const mon0 = c[C.CY_MONITOR];
+  const zero0 = c[C.PAGES_ZEROED];
+  const cat = dispatch(m, cpu, v);
+  const zeroCycles = (c[C.PAGES_ZEROED] - zero0) * m.costs.pageZero;
+  const mon = v.vm.counters.monitor;
+  mon[MON.pageZero] += zeroCycles;
+  mon[cat] += c[C.CY_MONITOR] - mon0 - zeroCycles;
+}
+
+/** Handle the trap; returns the MON category its monitor time belongs to. */
+function dispatch(m: Monitor, cpu: Cpu, v: VCpu): number {
   account(cpu, v);
   const c0 = cpu.cp0;
   const cause = c0[CP0.Cause];
@@ -148,39 +160,46 @@ export function handleTrap(m: Monitor, cpu: Cpu, v: VCpu): void {
   if ((code === EXC.TLBL || code === EXC.TLBS) && (cpu.pc & 0xfff) === 0) {
     // The refill vector: L2TLB hits and sseg fills stay on the fast path (their own cost).
     tlbRefill(m, cpu, v, code, fromUser);
-    return;
+    return c0[CP0.BadVAddr] < 0 ? MON.kernelTlb : MON.userTlb;
   }
   charge(cpu, v, m.costs.trapEntryExit);
   switch (code) {
     case EXC.TLBL:
     case EXC.TLBS:
-      tlbInvalid(m, cpu, v, code, fromUser);
-      return;
     case EXC.Mod:
       tlbInvalid(m, cpu, v, code, fromUser);
-      return;
+      return MON.reflection;
     case EXC.Sys:
-      if (fromUser) reflectPhysical(m, cpu, v, code, false);
-      else monitorCall(m, cpu, v);
-      return;
+      if (fromUser) {
+        reflectPhysical(m, cpu, v, code, false);
+        return MON.reflection;
+      }
+      monitorCall(m, cpu, v);
+      return MON.monitorCall;
     case EXC.CpU: {
       const ce = (cause & CAUSE.CE_MASK) >>> CAUSE.CE_SHIFT;
-      if (!fromUser && ce === 0) emulateCop0(m, cpu, v, trappedInstruction(m, cpu));
-      else reflectPhysical(m, cpu, v, code, false, ce);
-      return;
+      if (!fromUser && ce === 0) {
+        const instr = trappedInstruction(m, cpu);
+        emulateCop0(m, cpu, v, instr);
+        const f = instr & 63;
+        return instr >>> 26 === 0x10 && ((instr >>> 21) & 31) >= 0x10 && (f === 1 || f === 2 || f === 6 || f === 8) ? MON.tlbWrite : MON.privileged;
+      }
+      reflectPhysical(m, cpu, v, code, false, ce);
+      return MON.reflection;
     }
     case EXC.RI: {
       const instr = trappedInstruction(m, cpu);
-      if (isRdhwr(instr) && emulateRdhwr(m, cpu, v, instr, fromUser)) return;
+      if (isRdhwr(instr) && emulateRdhwr(m, cpu, v, instr, fromUser)) return MON.privileged;
       reflectPhysical(m, cpu, v, code, false);
-      return;
+      return MON.reflection;
     }
     case EXC.Int:
       // The monitor keeps physical interrupts off; nothing to do but go back.
       resume(m, cpu, v, c0[CP0.EPC]);
-      return;
+      return MON.reflection;
     default:
       reflectPhysical(m, cpu, v, code, false);
+      return MON.reflection;
   }
 }
 
@@ -362,9 +381,11 @@ function tlbInvalid(m: Monitor, cpu: Cpu, v: VCpu, code: number, fromUser: boole
 /** Deliver a deliverable virtual interrupt at an instruction boundary outside any trap (scheduler). */
 export function deliverAtBoundary(m: Monitor, cpu: Cpu, v: VCpu): void {
   account(cpu, v);
+  const mon0 = v.vm.counters.c[C.CY_MONITOR];
   charge(cpu, v, m.costs.trapEntryExit);
   const epc = cpu.inSlot ? (cpu.pc - 4) | 0 : cpu.pc;
   reflect(m, cpu, v, EXC.Int, epc, cpu.inSlot, 0, false, 0);
+  v.vm.counters.monitor[MON.reflection] += v.vm.counters.c[C.CY_MONITOR] - mon0;
 }
 
 export { VCPU_STATE };
