@@ -101,6 +101,15 @@ suite('Disco monitor with test guests', () => {
     expect(mt.vcpuSwitches).toBeGreaterThan(3);
   });
 
+  it('is deterministic: the same run twice gives the same metrics', () => {
+    const once = (): string => {
+      const { m, vms } = setup([{ guest: 'smp', vcpus: 3 }, { guest: 'priv' }], { cpus: 2 });
+      m.run(200_000_000);
+      return JSON.stringify(m.metrics('x')) + vms.map((t) => t.out()).join('|');
+    };
+    expect(once()).toBe(once());
+  });
+
   it('runs 8 VMs with more vCPUs than physical CPUs', () => {
     const specs = Array.from({ length: 8 }, () => ({ guest: 'smp', vcpus: 2 }));
     const { m, vms } = setup(specs, { cpus: 4, nodes: 2, memoryBytes: 64 * 1024 * 1024 });
