@@ -41,13 +41,17 @@ u64 hal_rtc_ns(void) {
   return (u64)s * 1000000000ull + ns;
 }
 
+/* Acknowledge what the page shows posted, handle it, and go on with whatever IRQ_ACK says
+ * was posted meanwhile (a source posted again after its IRQ_ACK interrupts again). */
 void hal_interrupt(u32 cause) {
   (void)cause;
   u32 v = SPECIAL_WORD(SPECIAL_VIRQ_PENDING);
-  if (v == 0) return;
-  mcall(MCALL_IRQ_ACK, v, 0);   /* a source posted again from now on interrupts again */
-  if (v & VIRQ_CONSOLE_RX) console_rx();
-  if (v & (VIRQ_DISK0 | VIRQ_DISK1 | VIRQ_DISK2 | VIRQ_DISK3)) disk_virq(v);
-  if (v & VIRQ_IPI) ipi_received();
-  if (v & VIRQ_TIMER) clock_tick();
+  while (v != 0) {
+    u32 more = (u32)mcall(MCALL_IRQ_ACK, v, 0);
+    if (v & VIRQ_CONSOLE_RX) console_rx();
+    if (v & (VIRQ_DISK0 | VIRQ_DISK1 | VIRQ_DISK2 | VIRQ_DISK3)) disk_virq(v);
+    if (v & VIRQ_IPI) ipi_received();
+    if (v & VIRQ_TIMER) clock_tick();
+    v = more;
+  }
 }
