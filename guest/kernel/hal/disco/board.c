@@ -16,7 +16,8 @@ static char cmdline[256];
 extern char _start[], _end[];
 
 void hal_early_init(u32 memory_bytes, u32 bootarg) {
-  if (mcall(MCALL_VERSION, 0, 0) != ABI_VERSION) hal_poweroff(PANIC_EXIT_CODE);
+  long version = mcall(MCALL_VERSION, 0, 0);
+  if (version != ABI_VERSION) panic("monitor ABI version %d, this kernel needs %d", (int)version, ABI_VERSION);
   mem_bytes = SPECIAL_WORD(SPECIAL_MEMORY_BYTES);
   if (memory_bytes < mem_bytes) mem_bytes = memory_bytes;
   if (mem_bytes > GUEST_VSEG_MAX_MEMORY_BYTES) mem_bytes = GUEST_VSEG_MAX_MEMORY_BYTES;
