@@ -291,6 +291,7 @@ export function emulateCop0(m: Monitor, cpu: Cpu, v: VCpu, instr: number): void 
     }
     case 0x20: { // WAIT
       emu[EMU.wait]++;
+      v.irqOffRun = 0; // waiting is not spinning
       const next = nextPc(cpu);
       if (v.unmaskedPending()) {
         resume(m, cpu, v, next);

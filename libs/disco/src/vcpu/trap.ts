@@ -114,7 +114,10 @@ export function reflect(
   }
   st |= STATUS.EXL;
   v.setStatus(st);
-  if (code === EXC.Int) counters.c[C.INTERRUPTS]++;
+  if (code === EXC.Int) {
+    counters.c[C.INTERRUPTS]++;
+    v.irqOffRun = 0; // it took an interrupt: not spinning with interrupts off
+  }
   else counters.c[C.REFLECTED]++;
   charge(cpu, v, m.costs.reflect);
   const base = v.get(SPECIAL.EBASE) & ~0xfff;
