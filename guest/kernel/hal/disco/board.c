@@ -66,10 +66,12 @@ void hal_cpu_init(int cpu) {
 }
 
 void hal_poweroff(int code) {
+  hal_cons_flush();
   for (;;) mcall(MCALL_POWER, POWER_OP_OFF, (u32)code);
 }
 
 void hal_reset(int code) {
+  hal_cons_flush();
   for (;;) mcall(MCALL_POWER, POWER_OP_RESET, (u32)code);
 }
 

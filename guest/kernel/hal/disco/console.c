@@ -1,16 +1,43 @@
-/* console.c (Disco monitor): the console by monitor call. Each byte written is one
- * CONSOLE_WRITE of a one-byte buffer on the kernel stack (given by its guest physical
- * address); input is read with CONSOLE_READ when the monitor posts CONSOLE_RX. */
+/* console.c (Disco monitor): the console by monitor call. Output is collected per vCPU and
+ * sent with one CONSOLE_WRITE (guest physical address of the buffer) when the kernel ends a
+ * console write (hal_cons_flush, when the console lock is released), when the buffer is
+ * full, after an interrupt (echo) and before power-off. Input is read with CONSOLE_READ when
+ * the monitor posts CONSOLE_RX. */
 #include "types.h"
 #include "defs.h"
 #include "hal.h"
+#include "mips.h"
 #include "mcall.h"
+#include "param.h"
+
+#define OUTBUF 256
+
+static struct outbuf {
+  u32 n;
+  char b[OUTBUF];
+} __attribute__((aligned(64))) out[NCPU];
 
 static bool rx_enabled;
 
+static void flush(struct outbuf *o) {
+  if (o->n == 0) return;
+  mcall(MCALL_CONSOLE_WRITE, KPA(o->b), o->n);
+  o->n = 0;
+}
+
+/* Interrupts off: an interrupt handler on this vCPU may print too (echo). */
 void hal_cons_putc(int c) {
-  char ch = (char)c;
-  mcall(MCALL_CONSOLE_WRITE, KPA(&ch), 1);
+  u32 st = irq_save();
+  struct outbuf *o = &out[hal_cpu_id()];
+  o->b[o->n++] = (char)c;
+  if (o->n == OUTBUF) flush(o);
+  if (st & ST_IE) irq_enable();
+}
+
+void hal_cons_flush(void) {
+  u32 st = irq_save();
+  flush(&out[hal_cpu_id()]);
+  if (st & ST_IE) irq_enable();
 }
 
 /* Everything that waits goes to the tty layer (input before the tty is ready stays queued

@@ -21,6 +21,9 @@
 /* Zero a whole page: the monitor's zero-page hint (PAGE_ZERO), board.c. */
 void hal_page_zero(void *kva);
 
+/* Send this CPU's buffered console output (console.c): one CONSOLE_WRITE per flush. */
+void hal_cons_flush(void);
+
 static inline int hal_cpu_id(void) {
   return (int)SPECIAL_WORD(SPECIAL_VCPU_ID);
 }

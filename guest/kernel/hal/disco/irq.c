@@ -54,4 +54,5 @@ void hal_interrupt(u32 cause) {
     if (v & VIRQ_TIMER) clock_tick();
     v = more;
   }
+  hal_cons_flush();   /* echo printed by the handlers */
 }
