@@ -155,6 +155,16 @@ suite('Disco monitor with test guests', () => {
     expect(vms[1].out()).toContain('RESULT PASS');
   });
 
+  it('random guests (privileged ops, TLB writes, monitor calls with random arguments) never break the monitor or escape', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const { m, vms } = setup([{ guest: 'chaos', vcpus: 1 + (seed % 2), cmdline: `${seed}0000`, watchdogCycles: 5_000_000 }, { guest: 'smp', vcpus: 2 }]);
+      runChecked(m, 100, 1_000_000);
+      const exit = vms[0].vm.exit;
+      if (exit !== null && exit.kind !== 'poweroff') expect(exit.reason).not.toMatch(/monitor error/);
+      expect(vms[1].out()).toContain('RESULT PASS');
+    }
+  });
+
   it('reboots a guest on POWER RESET, its disk persisting', () => {
     const disk = new MemoryBlockBackend(8);
     const { m, vms } = setup([{ guest: 'crash', cmdline: 'reboot', disks: [disk] }]);
