@@ -165,6 +165,46 @@ suite('Disco monitor with test guests', () => {
     }
   });
 
+  it('host operations: pause, resume, reset, kill; state changes reported', () => {
+    const changes: string[] = [];
+    const { m, vms } = setup([{ guest: 'smp', vcpus: 2, onStateChange: (vm) => changes.push(`${vm.state}${vm.paused ? '/paused' : ''}`) }]);
+    const vm = vms[0].vm;
+    m.pauseVm(vm);
+    expect(m.run(50_000_000)).toBe('idle');
+    expect(vms[0].out()).toBe('');
+    m.resumeVm(vm);
+    m.run(300_000_000);
+    expect(vms[0].out()).toContain('RESULT PASS');
+    m.startVm(vm);
+    m.run(20_000);
+    m.resetVm(vm);
+    m.run(300_000_000);
+    expect(vm.boots).toBe(3);
+    expect(vms[0].out().match(/RESULT PASS/g)).toHaveLength(2);
+    const { m: m2, vms: v2 } = setup([{ guest: 'crash', cmdline: 'spin' }]);
+    m2.run(1_000_000);
+    m2.killVm(v2[0].vm);
+    expect(v2[0].vm.exit).toEqual({ kind: 'killed', reason: 'stopped by the host' });
+    expect(m2.run(1_000_000)).toBe('halted');
+    expect(changes.slice(0, 4)).toEqual(['running', 'running/paused', 'running', 'stopped']);
+  });
+
+  it('places a VM\'s memory on the node of its vCPUs (timed mode: misses stay local)', () => {
+    const { m, vms } = setup([{ guest: 'priv', node: 1 }], { cpus: 4, nodes: 2, timed: true });
+    let peak: number[] = [];
+    for (let i = 0; i < 200 && vms[0].vm.running; i++) {
+      m.run(200_000);
+      const p = m.vmMetrics(vms[0].vm).pagesPerNode;
+      if (p[1]! > (peak[1] ?? 0)) peak = p;
+    }
+    expect(vms[0].out()).toContain('RESULT PASS');
+    expect(peak[0]).toBe(0);
+    expect(peak[1]).toBeGreaterThan(200);
+    const mt = m.vmMetrics(vms[0].vm);
+    expect(mt.cacheMisses.local).toBeGreaterThan(0);
+    expect(mt.cacheMisses.remote).toBe(0);
+  });
+
   it('reboots a guest on POWER RESET, its disk persisting', () => {
     const disk = new MemoryBlockBackend(8);
     const { m, vms } = setup([{ guest: 'crash', cmdline: 'reboot', disks: [disk] }]);

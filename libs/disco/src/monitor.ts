@@ -183,7 +183,9 @@ export class Monitor implements ExceptionHandler {
       return;
     }
     vm.state = 'running';
+    vm.paused = false;
     vm.boots++;
+    vm.config.onStateChange?.(vm);
     const cmd = vm.config.cmdline ?? '';
     const v0 = vm.vcpus[0];
     v0.gpr[BOOT_REG.VCPU] = 0;
@@ -226,6 +228,7 @@ export class Monitor implements ExceptionHandler {
     for (const v of vm.vcpus) v.state = VCPU_STATE.Stopped;
     this.unloadVm(vm);
     vm.pmap.clear();
+    vm.config.onStateChange?.(vm);
   }
 
   /** A guest broke a rule: it stops alone, with the reason recorded. */
@@ -238,10 +241,33 @@ export class Monitor implements ExceptionHandler {
     this.stopVm(vm, { kind: 'killed', reason });
   }
 
-  /** Take a VM's vCPUs off the CPUs until the next round boundary (reset in progress). */
-  pauseVm(vm: Vm): void {
+  /** Take a VM's vCPUs off the CPUs until the next round boundary, where it reboots (RESET). */
+  haltForReset(vm: Vm): void {
     this.closeWaits(vm);
     for (const v of vm.vcpus) v.state = VCPU_STATE.Stopped;
+  }
+
+  /** Host-initiated reboot (operator "reset"): the VM restarts at the next round boundary. */
+  resetVm(vm: Vm, code = 0): void {
+    if (!vm.running) return;
+    vm.resetPending = true;
+    vm.lastResetCode = code;
+    this.haltForReset(vm);
+    for (let p = 0; p < this.current.length; p++) if (this.current[p]?.vm === vm) this.cpus[p].requestStop();
+  }
+
+  /** Operator pause: the VM's vCPUs are not scheduled and its virtual timers stand still. */
+  pauseVm(vm: Vm): void {
+    if (!vm.running || vm.paused) return;
+    vm.paused = true;
+    for (let p = 0; p < this.current.length; p++) if (this.current[p]?.vm === vm) this.cpus[p].requestStop();
+    vm.config.onStateChange?.(vm);
+  }
+
+  resumeVm(vm: Vm): void {
+    if (!vm.paused) return;
+    vm.paused = false;
+    vm.config.onStateChange?.(vm);
   }
 
   private closeWaits(vm: Vm): void {
@@ -533,7 +559,7 @@ export class Monitor implements ExceptionHandler {
         this.startVm(vm);
         continue;
       }
-      if (!vm.running) continue;
+      if (!vm.running || vm.paused) continue;
       for (const v of vm.vcpus) {
         if (v.state === VCPU_STATE.Held || v.state === VCPU_STATE.Stopped) continue;
         if (now >= v.nextTick) {

@@ -33,6 +33,8 @@ export interface VmConfig {
   watchdogCycles?: number;
   /** Preferred home node (default: the least loaded). */
   node?: number;
+  /** Called when the VM starts (or reboots), stops, pauses or resumes. */
+  onStateChange?: (vm: Vm) => void;
 }
 
 export type VmState = 'created' | 'running' | 'stopped';
@@ -53,6 +55,8 @@ export class Vm {
   readonly ram32: Int32Array;
   readonly ram8: Uint8Array;
   state: VmState = 'created';
+  /** Paused by the host: not scheduled, virtual timers stopped. */
+  paused = false;
   exit: VmExit | null = null;
   /** A RESET was requested: the monitor reboots the VM at the next round boundary. */
   resetPending = false;

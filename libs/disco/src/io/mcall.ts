@@ -124,7 +124,7 @@ export function monitorCall(m: Monitor, cpu: Cpu, v: VCpu): void {
       if (a0 === POWER_OP.RESET) {
         vm.resetPending = true;
         vm.lastResetCode = a1 | 0;
-        m.pauseVm(vm);
+        m.haltForReset(vm);
         cpu.requestStop();
         return;
       }

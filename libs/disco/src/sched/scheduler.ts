@@ -7,6 +7,9 @@
 
 import { VCPU_STATE, type VCpu } from '../vcpu/vcpu.js';
 
+/** A round number no vCPU has run in (round-start assignment does not exclude anyone). */
+const ANY_ROUND = -2;
+
 export class Scheduler {
   /** vCPUs by home physical CPU. */
   readonly queues: VCpu[][];
@@ -22,7 +25,7 @@ export class Scheduler {
   }
 
   static runnable(v: VCpu): boolean {
-    return v.state === VCPU_STATE.Runnable && v.vm.state === 'running' && !v.vm.resetPending;
+    return v.state === VCPU_STATE.Runnable && v.vm.state === 'running' && !v.vm.resetPending && !v.vm.paused;
   }
 
   add(v: VCpu): void {
@@ -59,7 +62,7 @@ export class Scheduler {
       if (out[p] === null) out[p] = this.fromHome(p, now, sliceCycles);
     }
     for (let p = 0; p < this.pcpus; p++) {
-      if (out[p] === null) out[p] = this.steal(p, now, sliceCycles, -1);
+      if (out[p] === null) out[p] = this.steal(p, now, sliceCycles, ANY_ROUND);
     }
   }
 
@@ -73,7 +76,7 @@ export class Scheduler {
     return false;
   }
 
-  private fromHome(p: number, now: number, sliceCycles: number, round = -1): VCpu | null {
+  private fromHome(p: number, now: number, sliceCycles: number, round = ANY_ROUND): VCpu | null {
     const q = this.queues[p];
     const n = q.length;
     for (let k = 0; k < n; k++) {
