@@ -16,6 +16,8 @@ static inline void irq_enable(void) { __asm__ volatile("ei\n\tehb" : : : "memory
 static inline void irq_disable(void) { __asm__ volatile("di\n\tehb" : : : "memory"); }
 static inline bool irq_enabled(void) { return (read_status() & ST_IE) != 0; }
 static inline void cpu_wait(void) { __asm__ volatile("wait" : : : "memory"); }
+/* The scheduler's idle wait (interrupts off): the interrupt is taken at the next irq_enable. */
+static inline void hal_idle(void) { cpu_wait(); }
 
 #else /* entry.S (.set noreorder, noat): none of these may sit in a delay slot */
 

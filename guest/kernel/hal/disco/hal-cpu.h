@@ -33,6 +33,14 @@ static inline void irq_enable(void) {
 static inline bool irq_enabled(void) { return (SPECIAL_WORD(SPECIAL_STATUS) & ST_IE) != 0; }
 /* The monitor deschedules the vCPU until an interrupt is posted to it (even with IE = 0). */
 static inline void cpu_wait(void) { __asm__ volatile("wait" : : : "memory"); }
+/* The scheduler's idle wait (interrupts off, no process): service what woke the vCPU right
+ * here, as the interrupt taken at the next irq_enable would, without the reflection and the
+ * IRQ_CHECK that taking it costs. */
+void hal_interrupt(u32 cause);
+static inline void hal_idle(void) {
+  cpu_wait();
+  hal_interrupt(0);
+}
 
 #else /* entry.S (.set noreorder, noat): none of these may sit in a delay slot */
 
