@@ -2,7 +2,7 @@
 // consoles, one script per VM, and the exit status. Runs the built CLI (npm test builds first).
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultMonitorKernelPath } from '../../apps/cli/src/commands/monitor-session.js';
@@ -29,7 +29,9 @@ suite('disco boot --monitor', () => {
     try {
       writeFileSync(join(tmp, 'a.txt'), 'echo I am the first\npoweroff\n');
       writeFileSync(join(tmp, 'b.txt'), 'echo I am the second\npoweroff\n');
-      const r = disco(['boot', '--monitor', '--vms', '2', '--mem', '32', '--script', join(tmp, 'a.txt'), '--script', join(tmp, 'b.txt'), '--timeout', '60']);
+      const r = disco(['boot', '--monitor', '--vms', '2', '--mem', '32', '--script', join(tmp, 'a.txt'), '--script', join(tmp, 'b.txt'), '--timeout', '60', '--console-dir', join(tmp, 'logs')]);
+      expect(readFileSync(join(tmp, 'logs', 'vm1.log'), 'latin1')).toContain('I am the second');
+      expect(readFileSync(join(tmp, 'logs', 'vm0.log'), 'latin1')).not.toContain('I am the second');
       expect(r.stdout).toMatch(/^\[vm0\] I am the first\r?$/m);
       expect(r.stdout).toMatch(/^\[vm1\] I am the second\r?$/m);
       expect(r.stdout).toMatch(/^\[vm1\] reboot: power down/m);

@@ -4,7 +4,7 @@
 // Scripts (--script, repeatable: the k-th goes to VM k, a single one to every VM) are typed
 // line by line, each once that VM's prompt is back, all VMs at once.
 
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MACHINE } from '../../../../libs/machine/src/board/memory-map.js';
@@ -35,6 +35,7 @@ Without --script the console of VM 0 is this terminal (Ctrl-] then q quits).
   --timed            timed memory model
   --no-l2tlb         disable the monitor's second-level software TLB
   --metrics          print the monitor's metrics (JSON) on stderr at the end
+  --console-dir DIR  also write each VM's console to DIR/vmK.log
 
 Exit status: 0 when every VM powered off with 0, else the first VM's non-zero code (3 for
 a kernel panic or a VM the monitor stopped), 124 on timeout, 2 for bad arguments.
@@ -59,6 +60,7 @@ interface Options {
   timed: boolean;
   l2tlb: boolean;
   metrics: boolean;
+  consoleDir?: string;
 }
 
 function int(name: string, v: string, min: number, max: number): number {
@@ -94,6 +96,7 @@ function parse(args: string[]): Options {
       case '--timed': o.timed = true; break;
       case '--no-l2tlb': o.l2tlb = false; break;
       case '--metrics': o.metrics = true; break;
+      case '--console-dir': o.consoleDir = value(); break;
       case '--prompt': {
         const v = value();
         try { o.prompt = new RegExp(v); } catch { throw new UsageError(`--prompt: bad regular expression "${v}"`); }
@@ -211,10 +214,15 @@ export async function runMonitorBoot(args: string[]): Promise<number> {
   const pending: number[][] = Array.from({ length: o.vms }, () => []);
   const atLineStart = new Array(o.vms).fill(true);
   let lastK = -1;
+  if (o.consoleDir !== undefined) {
+    mkdirSync(o.consoleDir, { recursive: true });
+    for (let k = 0; k < o.vms; k++) writeFileSync(join(o.consoleDir, `vm${k}.log`), '');
+  }
   const flush = (): void => {
     for (let k = 0; k < o.vms; k++) {
       const p = pending[k]!;
       if (p.length === 0) continue;
+      if (o.consoleDir !== undefined) appendFileSync(join(o.consoleDir, `vm${k}.log`), Buffer.from(p));
       if (!label) {
         process.stdout.write(Buffer.from(p));
       } else {
