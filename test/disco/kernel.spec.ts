@@ -78,6 +78,12 @@ suite('guest kernel under the monitor: one VM', () => {
     checkTlbs(s);
   });
 
+  it('idles for 5 emulated seconds without tripping the interrupts-off watchdog (2 s)', () => {
+    expect(c.runFor(5000)).toBeNull();
+    expect(c.vm.state).toBe('running');
+    expect(run(c, 'echo awake')).toBe('awake\n');
+  });
+
   it('runs busybox', () => {
     const seq = Array.from({ length: 1000 }, (_, i) => `${i + 1}\n`).join('');
     expect(run(c, 'busybox seq 1 1000 | busybox md5sum')).toBe(`${createHash('md5').update(seq).digest('hex')}  -\n`);
