@@ -6,7 +6,7 @@
 // event counts and per-event costs, and the host-seconds ratio. Never part of npm test.
 // Usage: node bench/overhead/run.mjs [--fast] [--workloads pmake,engineering,...] [--json FILE]
 // Needs `npm run build` first. Exit status 0 when every workload is within the paper's overhead.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -14,6 +14,52 @@ const dist = (p) => join(ROOT, 'dist', p);
 const { GuestSession, buildRootImage } = await import(dist('apps/cli/src/commands/boot-session.js'));
 const { MonitorSession } = await import(dist('apps/cli/src/commands/monitor-session.js'));
 const { COST_TABLE_NAME, describeCosts, makeCostTable } = await import(dist('libs/disco/src/costs.js'));
+
+/** o32 system-call names from the guest kernel's sysnum.h. */
+const SYSNAMES = Object.fromEntries(
+  [...readFileSync(join(ROOT, 'guest/kernel/sysnum.h'), 'utf8').matchAll(/#define SYS_(\w+) (\d+)/g)].map((m) => [Number(m[2]), m[1]]),
+);
+
+/**
+ * Kernel services, timed from leaving user mode to returning to it (Table 2 of the paper):
+ * wraps cpu.setMode (every mode change) and classifies each service by the exception that
+ * started it (the exception hook `classify` is called right after). Bench only.
+ */
+function serviceTracker(cpu) {
+  const services = new Map();
+  let start = -1;
+  let kind = null;
+  const orig = cpu.setMode.bind(cpu);
+  cpu.setMode = (mode) => {
+    const prev = cpu.mode;
+    if (prev === 2 && mode !== 2) {
+      start = cpu.cycles;
+      kind = null;
+    } else if (prev !== 2 && mode === 2 && start >= 0) {
+      const k = kind ?? 'interrupt';
+      const e = services.get(k) ?? { n: 0, cycles: 0 };
+      e.n++;
+      e.cycles += cpu.cycles - start;
+      services.set(k, e);
+      start = -1;
+    }
+    orig(mode);
+  };
+  return {
+    services,
+    /** Call from the exception hook (after vectoring). */
+    classify(c) {
+      if (start < 0 || kind !== null) return;
+      const code = (c.cp0[13 * 8] >>> 2) & 31;
+      if (code === 8) kind = SYSNAMES[c.gpr[2]] ?? `syscall ${c.gpr[2]}`;
+      else if ((code === 2 || code === 3) && (c.pc & 0xfff) === 0) kind = 'UTLB refill';
+      else if (code === 1 || code === 2 || code === 3) kind = 'page fault (TLB invalid/Mod)';
+      else if (code === 0) kind = 'interrupt';
+      else kind = `exception ${code}`;
+    },
+    stop() { cpu.setMode = orig; },
+  };
+}
 
 const PAPER = { pmake: 116, engineering: 106, raytrace: 103, database: 116 };
 const COMMANDS = { pmake: 'pmake', engineering: 'engineering', raytrace: 'raytrace', database: 'database' };
@@ -46,9 +92,10 @@ function measureBare(cmd) {
     idleMark = cpu.idleCycles;
   };
   cpu.setMode = (mode) => { settle(); orig(mode); };
+  const tracker = serviceTracker(cpu);
   let refills = 0;
   const traps = new Float64Array(32);
-  cpu.exceptionHandler = { exception(c) { traps[(c.cp0[13 * 8] >>> 2) & 31]++; if ((c.pc & 0xfff) === 0) refills++; } };
+  cpu.exceptionHandler = { exception(c) { traps[(c.cp0[13 * 8] >>> 2) & 31]++; if ((c.pc & 0xfff) === 0) refills++; tracker.classify(c); } };
   const idle0 = cpu.idleCycles;
   const c0 = s.machine.now;
   const t0 = Date.now();
@@ -56,6 +103,7 @@ function measureBare(cmd) {
   while (!prompt.test(strip(s.recent))) s.machine.run(STEP);
   const host = (Date.now() - t0) / 1000;
   settle();
+  tracker.stop();
   cpu.setMode = orig;
   const total = s.machine.now - c0;
   const out = strip(s.recent);
@@ -65,6 +113,7 @@ function measureBare(cmd) {
     total, host, out,
     split: { user: acc.user, kernel: acc.kernel, monitor: 0, idle: cpu.idleCycles - idle0 + (total - acc.user - acc.kernel - (cpu.idleCycles - idle0)) },
     events: { tlbRefills: refills, syscalls: traps[8], tlbFaults: traps[1] + traps[2] + traps[3] - refills, interrupts: traps[0] },
+    services: Object.fromEntries(tracker.services),
   };
 }
 
@@ -74,6 +123,10 @@ function measureMonitor(cmd) {
   s.boot();
   const c = s.consoles[0];
   if (c.waitForPrompt(undefined, { hostMs: 120_000 }) !== null) throw new Error('monitor: no prompt');
+  const cpu = s.machine.cpus[0];
+  const tracker = serviceTracker(cpu);
+  const monitor = s.monitor;
+  cpu.exceptionHandler = { exception(x) { tracker.classify(x); monitor.exception(x); } };
   const m0 = s.monitor.vmMetrics(c.vm);
   const phys0 = s.monitor.physIdle[0];
   const c0 = s.monitor.now;
@@ -81,6 +134,8 @@ function measureMonitor(cmd) {
   c.type(cmd + '\n');
   while (!prompt.test(strip(c.recent))) s.monitor.run(STEP);
   const host = (Date.now() - t0) / 1000;
+  tracker.stop();
+  cpu.exceptionHandler = monitor;
   const m1 = s.monitor.vmMetrics(c.vm);
   const total = s.monitor.now - c0;
   const d = (k) => m1.cycles[k] - m0.cycles[k];
@@ -105,6 +160,7 @@ function measureMonitor(cmd) {
     split: { user: d('user'), kernel: d('kernel'), monitor: d('monitor'), idle: total - busy },
     events: ev,
     monitorCycles,
+    services: Object.fromEntries(tracker.services),
     physIdle: s.monitor.physIdle[0] - phys0,
   };
 }
@@ -147,6 +203,18 @@ console.log('emulation, other privileged instructions, monitor calls, reflected 
 const cats = ['kernelTlb', 'userTlb', 'tlbWrite', 'privileged', 'monitorCall', 'reflection', 'pageZero', 'vcpuSwitch'];
 console.log('workload     ' + cats.map((c) => c.padStart(12)).join(''));
 for (const { w, bare, mon } of rows) console.log(w.padEnd(12) + ' ' + cats.map((c) => pct(mon.monitorCycles[c] ?? 0, bare.total).padStart(12)).join(''));
+console.log('\nKernel services (Table 2 style): time from leaving user mode to returning to it, bare vs monitor');
+for (const { w, bare, mon } of rows) {
+  const kernelTotal = Object.values(bare.services).reduce((a, e) => a + e.cycles, 0);
+  const top = Object.entries(bare.services).sort((a, b) => b[1].cycles - a[1].cycles).slice(0, 7);
+  console.log(`${w}: service                       % of bare kernel   n bare / n monitor   avg cycles bare -> monitor   slowdown`);
+  for (const [k, e] of top) {
+    const mo = mon.services[k] ?? { n: 0, cycles: 0 };
+    const ab = e.cycles / e.n;
+    const am = mo.n > 0 ? mo.cycles / mo.n : NaN;
+    console.log(`  ${k.padEnd(30)} ${pct(e.cycles, kernelTotal)}      ${String(e.n).padStart(8)} / ${String(mo.n).padEnd(8)}   ${ab.toFixed(0).padStart(9)} -> ${am.toFixed(0).padEnd(9)}        ${(am / ab).toFixed(2)}`);
+  }
+}
 console.log(`\nbar: no workload above the paper's Disco/IRIX ratio (pmake 116, engineering 106, raytrace 103, database 116): ${pass ? 'PASS' : 'FAIL'}`);
 if (jIdx >= 0) writeFileSync(args[jIdx + 1], JSON.stringify({ costTable: COST_TABLE_NAME, timed, rows }, null, 1));
 process.exit(pass ? 0 : 1);
