@@ -1,7 +1,8 @@
 /* hal-cpu.h (bare machine): how the portable kernel reaches the privileged registers on its
- * hot paths: interrupt enable/disable (C) and the trap entry/exit registers (entry.S). On the
- * bare machine these are the CP0 instructions themselves; a port under the monitor replaces
- * them with loads and stores of its special page. Included at the end of mips.h. */
+ * hot paths: interrupt enable/disable and the idle wait (C), and the trap entry/exit registers
+ * (entry.S). On the bare machine these are the CP0 instructions themselves; a port under the
+ * monitor replaces them with loads and stores of its special page. Included at the end of
+ * mips.h. */
 #ifndef HAL_CPU_H
 #define HAL_CPU_H
 
