@@ -29,12 +29,16 @@ function serviceTracker(cpu) {
   const services = new Map();
   let start = -1;
   let kind = null;
+  /** The service just began: the next exception hook names it (a virtual interrupt has none). */
+  let fresh = false;
   const orig = cpu.setMode.bind(cpu);
   cpu.setMode = (mode) => {
     const prev = cpu.mode;
+    if (!(prev === 2 && mode !== 2)) fresh = false;
     if (prev === 2 && mode !== 2) {
       start = cpu.cycles;
       kind = null;
+      fresh = true;
     } else if (prev !== 2 && mode === 2 && start >= 0) {
       const k = kind ?? 'interrupt';
       const e = services.get(k) ?? { n: 0, cycles: 0 };
@@ -49,7 +53,8 @@ function serviceTracker(cpu) {
     services,
     /** Call from the exception hook (after vectoring). */
     classify(c) {
-      if (start < 0 || kind !== null) return;
+      if (start < 0 || kind !== null || !fresh) return;
+      fresh = false;
       const code = (c.cp0[13 * 8] >>> 2) & 31;
       if (code === 8) kind = SYSNAMES[c.gpr[2]] ?? `syscall ${c.gpr[2]}`;
       else if ((code === 2 || code === 3) && (c.pc & 0xfff) === 0) kind = 'UTLB refill';

@@ -329,9 +329,25 @@ export class Monitor implements ExceptionHandler {
     }
     const zeroed = pmap.lastZeroed;
     v.vm.counters.c[C.PAGES_ZEROED] += zeroed;
-    charge(cpu, v, this.costs.pageAlloc + this.costs.pageZero * zeroed);
-    if (zeroed > 0) this.machine.cache?.invalidateRange((zeroed > 1 ? mp - (gp & 15) : mp) * PAGE_BYTES, zeroed * PAGE_BYTES);
+    charge(cpu, v, this.costs.pageAlloc);
+    if (zeroed > 0) this.chargeZero(cpu, v, (zeroed > 1 ? mp - (gp & 15) : mp) * PAGE_BYTES, zeroed);
     return mp;
+  }
+
+  /**
+   * Charge zeroing `pages` pages at machine address `ma`: the stores (pageZero per page) and, in
+   * timed mode, every line written through the cache model (so the lines end up in this CPU's
+   * cache, and other caches lose their copies, as when the monitor really zeroes them).
+   */
+  private chargeZero(cpu: Cpu, v: VCpu, ma: number, pages: number): void {
+    let cycles = this.costs.pageZero * pages;
+    const t = cpu.timing;
+    if (t !== null) {
+      const line = this.machine.cache!.lineBytes;
+      for (let a = ma; a < ma + pages * PAGE_BYTES; a += line) cycles += t.access(cpu.id, a, true);
+    }
+    charge(cpu, v, cycles);
+    v.vm.counters.monitor[MON.pageZero] += cycles;
   }
 
   /** PAGE_ZERO hint: the page's contents become zero (an unallocated page already is). */
@@ -339,9 +355,9 @@ export class Monitor implements ExceptionHandler {
     const mp = v.vm.pmap.machinePage[gp];
     if (mp < 0) return;
     this.ram8.fill(0, mp * PAGE_BYTES, (mp + 1) * PAGE_BYTES);
-    this.dmaWritten(mp * PAGE_BYTES, PAGE_BYTES);
+    if (this.machine.links.active !== 0) for (let a = mp * PAGE_BYTES; a < (mp + 1) * PAGE_BYTES; a += 32) this.machine.links.stored(a, -1);
     v.vm.counters.c[C.PAGES_ZEROED]++;
-    charge(cpu, v, this.costs.pageZero);
+    this.chargeZero(cpu, v, mp * PAGE_BYTES, 1);
   }
 
   /** PAGE_FREE hint: take the machine page away (TLB shootdown through the memmap); the next touch gets a zero page. */

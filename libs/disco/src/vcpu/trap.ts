@@ -143,13 +143,11 @@ export function trappedInstruction(m: Monitor, cpu: Cpu): number {
 /** Cpu.exceptionHandler body: a guest trap on physical CPU `cpu`, running vCPU `v`. */
 export function handleTrap(m: Monitor, cpu: Cpu, v: VCpu): void {
   const c = v.vm.counters.c;
-  const mon0 = c[C.CY_MONITOR];
-  const zero0 = c[C.PAGES_ZEROED];
-  const cat = dispatch(m, cpu, v);
-  const zeroCycles = (c[C.PAGES_ZEROED] - zero0) * m.costs.pageZero;
   const mon = v.vm.counters.monitor;
-  mon[MON.pageZero] += zeroCycles;
-  mon[cat] += c[C.CY_MONITOR] - mon0 - zeroCycles;
+  const mon0 = c[C.CY_MONITOR];
+  const zero0 = mon[MON.pageZero];
+  const cat = dispatch(m, cpu, v);
+  mon[cat] += c[C.CY_MONITOR] - mon0 - (mon[MON.pageZero] - zero0);
 }
 
 /** Handle the trap; returns the MON category its monitor time belongs to. */
