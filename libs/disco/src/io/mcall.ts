@@ -4,7 +4,7 @@
 
 import type { Cpu } from '../../../machine/src/cpu/cpu.js';
 import { BLOCK } from '../../../machine/src/devices/block/block.regs.js';
-import { ABI, DISK_OP, DISK_STATE, MCALL, MERR, POWER_OP, VIRQ } from '../abi/monitor-abi.js';
+import { ABI, DISK_OP, DISK_STATE, MCALL, MERR, POWER_OP, SPECIAL, VIRQ } from '../abi/monitor-abi.js';
 import { physInvalidateAsid } from '../memory/phys-tlb.js';
 import { C } from '../metrics.js';
 import type { Monitor } from '../monitor.js';
@@ -168,9 +168,9 @@ function pagesSpanned(pa: number, len: number): number {
   return len === 0 ? 0 : ((pa + len - 1) >>> 12) - (pa >>> 12) + 1;
 }
 
-/** Forget every non-wired virtual TLB entry of `asid` (all when asid < 0). */
+/** Forget every non-wired virtual TLB entry of `asid` (all non-wired ones when asid < 0). */
 function flushVtlb(v: VCpu, asid: number): void {
-  const wired = 0;
+  const wired = (v.get(SPECIAL.WIRED) >>> 0) % v.tlbEntries;
   for (let i = wired; i < v.tlbEntries; i++) {
     if (asid >= 0 && ((v.tHi[i] & 0xff) !== asid || (v.tLo0[i] & v.tLo1[i] & 1) !== 0)) continue;
     v.tHi[i] = (0x80000000 + i * 0x2000) | 0;
