@@ -144,7 +144,7 @@ export const MCALL = {
   DISK_INFO: 3,
   /** (unit, op DISK_OP, sector, count, t0 = buf_pa) -> 0 once started; VIRQ DISKn on completion. */
   DISK_START: 4,
-  /** (unit) -> DISK_STATE of the last command; acknowledges a finished one. */
+  /** (unit) -> DISK_STATE of the last command; acknowledges a finished one (DONE/FAILED), which also clears the unit's DISKn VIRQ. */
   DISK_POLL: 5,
   /** (period_cycles) -> 0: this vCPU's periodic tick on VIRQ TIMER (0 stops it). */
   TIMER_SET: 6,

@@ -71,7 +71,10 @@ export function monitorCall(m: Monitor, cpu: Cpu, v: VCpu): void {
       const d = a0 >>> 0 < 4 ? vm.disks[a0] : undefined;
       if (d === undefined) { r = MERR.NO_DEVICE; break; }
       r = d.state;
-      if (d.state === DISK_STATE.DONE || d.state === DISK_STATE.FAILED) d.state = DISK_STATE.IDLE;
+      if (d.state === DISK_STATE.DONE || d.state === DISK_STATE.FAILED) {
+        d.state = DISK_STATE.IDLE;
+        vm.vcpus[0].virq &= ~(VIRQ.DISK0 << a0); // the completion is acknowledged with it
+      }
       break;
     }
     case MCALL.TIMER_SET: {
