@@ -67,6 +67,7 @@ suite('Disco monitor with test guests', () => {
     expect(mt.tlb.reflectedRefills).toBeGreaterThanOrEqual(128);
     expect(mt.emulated.tlbwr).toBeGreaterThanOrEqual(128);
     expect(mt.pageFaults).toBe(2);
+    expect(mt.shootdowns).toBe(1);
     expect(mt.interrupts).toBeGreaterThanOrEqual(5);
   });
 

@@ -171,6 +171,21 @@ int main(int vcpu, const char *cmdline, u32 mem) {
   load(REGION + 0x80000);
   dg_check_eq("after tlbp: refill", refills, before + 1);
 
+  /* 4b. PAGE_FREE takes the machine page away (shootdown of the kuseg mapping, the L2TLB entry
+   * and the 64 KiB sseg mapping of its chunk); the next touch sees a fresh zero page */
+  store(REGION + 0x3000, 0xabcd1234);
+  dg_check_eq("before PAGE_FREE", *(volatile u32 *)KVA(REGION_PA + 0x3000), 0xabcd1234);
+  dg_check_eq("PAGE_FREE", (u32)mcall(MCALL_PAGE_FREE, REGION_PA + 0x3000, 0), 0);
+  dg_check_eq("after PAGE_FREE: kuseg sees zero", load(REGION + 0x3000), 0);
+  dg_check_eq("after PAGE_FREE: sseg sees zero", *(volatile u32 *)KVA(REGION_PA + 0x3000), 0);
+  dg_check_eq("neighbour page kept", *(volatile u32 *)KVA(REGION_PA + 0x2000), 0x1002);
+  store(REGION + 0x3000, 0x5555);
+  dg_check_eq("new page shared by both views", *(volatile u32 *)KVA(REGION_PA + 0x3000), 0x5555);
+  store(REGION + 0x4000, 0x7777);
+  dg_check_eq("PAGE_ZERO", (u32)mcall(MCALL_PAGE_ZERO, REGION_PA + 0x4000, 0), 0);
+  dg_check_eq("after PAGE_ZERO", load(REGION + 0x4000), 0);
+  dg_check_eq("PAGE_ZERO unaligned", (u32)mcall(MCALL_PAGE_ZERO, REGION_PA + 4, 0), (u32)MERR_INVALID);
+
   /* 5. user mode */
   volatile u32 *code = KVA(REGION_PA + 0x10000);
   for (u32 i = 0; i < sizeof user_prog / 4; i++) code[i] = user_prog[i];
