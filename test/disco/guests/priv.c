@@ -186,6 +186,40 @@ int main(int vcpu, const char *cmdline, u32 mem) {
   dg_check_eq("after PAGE_ZERO", load(REGION + 0x4000), 0);
   dg_check_eq("PAGE_ZERO unaligned", (u32)mcall(MCALL_PAGE_ZERO, REGION_PA + 4, 0), (u32)MERR_INVALID);
 
+  /* 4c. trapping instructions in branch delay slots: emulated mtc0, a monitor call, and a load
+   * whose TLB refill goes to the guest (the branch is re-executed after the eret) */
+  u32 out, v0;
+  __asm__ volatile(".set push\n.set noreorder\n"
+                   "li %0, 0\n"
+                   "b 1f\n"
+                   "mtc0 %1, $14\n"
+                   "li %0, 99\n"
+                   "1: addiu %0, %0, 1\n"
+                   ".set pop" : "=&r"(out) : "r"(0x13572468));
+  dg_check_eq("mtc0 in a delay slot: branch taken", out, 1);
+  dg_check_eq("mtc0 in a delay slot: emulated", mfc0(14, 0), 0x13572468);
+  __asm__ volatile(".set push\n.set noreorder\n"
+                   "li $2, 0\n"
+                   "li %0, 0\n"
+                   "b 1f\n"
+                   "syscall\n"
+                   "li %0, 99\n"
+                   "1: move %1, $2\n"
+                   ".set pop" : "=&r"(out), "=r"(v0) : : "$2", "$3", "memory");
+  dg_check_eq("monitor call in a delay slot: skipped nothing", out, 0);
+  dg_check_eq("monitor call in a delay slot: result", v0, ABI_VERSION);
+  mcall(MCALL_TLB_FLUSH, (u32)-1, 0);
+  before = refills;
+  __asm__ volatile(".set push\n.set noreorder\n"
+                   "li %0, 0\n"
+                   "bal 1f\n"
+                   "lw %0, 0(%1)\n"
+                   "li %0, 99\n"
+                   "1: nop\n"
+                   ".set pop" : "=&r"(out) : "r"(REGION + 0x5000) : "$31", "memory");
+  dg_check_eq("load in a delay slot after a reflected refill", out, 0x1005);
+  dg_check_eq("its refill went to the guest", refills, before + 1);
+
   /* 5. user mode */
   volatile u32 *code = KVA(REGION_PA + 0x10000);
   for (u32 i = 0; i < sizeof user_prog / 4; i++) code[i] = user_prog[i];
