@@ -6,7 +6,7 @@
 import type { Machine } from '../../machine/src/board/machine.js';
 import { MACHINE } from '../../machine/src/board/memory-map.js';
 import type { Cpu, ExceptionHandler } from '../../machine/src/cpu/cpu.js';
-import { CP0, STATUS } from '../../machine/src/cp0/regs.js';
+import { STATUS } from '../../machine/src/cp0/regs.js';
 import { BOOT_REG, DISK_STATE, GUEST_VSEG, VIRQ } from './abi/monitor-abi.js';
 import { type CostTable, makeCostTable } from './costs.js';
 import { MachinePages, MONITOR_OWNER, PAGE_BYTES } from './memory/memmap.js';
@@ -654,4 +654,3 @@ export class Monitor implements ExceptionHandler {
   }
 }
 
-export { CP0 };

@@ -12,7 +12,7 @@ import { C, MON } from '../metrics.js';
 import type { Monitor } from '../monitor.js';
 import { emulateCop0, emulateRdhwr, isRdhwr } from './emulate.js';
 import { monitorCall } from '../io/mcall.js';
-import { VCPU_STATE, type VCpu } from './vcpu.js';
+import type { VCpu } from './vcpu.js';
 
 const SPECIAL_VPN2 = GUEST_VSEG.SPECIAL_PAGE & ~0x1fff;
 /** PageMask of 64 KiB pages. */
@@ -330,7 +330,7 @@ function ssegFill(m: Monitor, cpu: Cpu, v: VCpu, va: number): boolean {
 }
 
 /** A physical TLB Invalid / Modified exception: decide from the virtual TLB what the guest sees. */
-function tlbInvalid(m: Monitor, cpu: Cpu, v: VCpu, code: number, fromUser: boolean): void {
+function tlbInvalid(m: Monitor, cpu: Cpu, v: VCpu, code: number, _fromUser: boolean): void {
   const c0 = cpu.cp0;
   const va = c0[CP0.BadVAddr];
   const epc = c0[CP0.EPC];
@@ -376,7 +376,6 @@ function tlbInvalid(m: Monitor, cpu: Cpu, v: VCpu, code: number, fromUser: boole
   else physInvalidate(cpu, va & ~0x1fff, asid);
   if (v.vm.state === 'running') resume(m, cpu, v, epc);
   else cpu.requestStop();
-  void fromUser;
 }
 
 /** Deliver a deliverable virtual interrupt at an instruction boundary outside any trap (scheduler). */
@@ -389,4 +388,3 @@ export function deliverAtBoundary(m: Monitor, cpu: Cpu, v: VCpu): void {
   v.vm.counters.monitor[MON.reflection] += v.vm.counters.c[C.CY_MONITOR] - mon0;
 }
 
-export { VCPU_STATE };
