@@ -41,8 +41,8 @@ enum disk_state hal_disk_poll(int unit) {
   }
   long st = mcall(MCALL_DISK_POLL, (u32)unit, 0);
   if (st == DISK_STATE_BUSY || st == DISK_STATE_IDLE) return DISK_BUSY;
-  /* Finished, and nothing else in flight on the unit: drop its completion interrupt now
-   * (VIRQ_PENDING is fresh after the call) rather than take it later for nothing. */
+  /* Finished: the poll also acknowledged the completion's DISKn VIRQ (ABI); should it still
+   * show in the page (fresh after the call), drop it rather than take an interrupt for it. */
   if (SPECIAL_WORD(SPECIAL_VIRQ_PENDING) & (VIRQ_DISK0 << unit)) mcall(MCALL_IRQ_ACK, VIRQ_DISK0 << unit, 0);
   return st == DISK_STATE_DONE ? DISK_DONE : DISK_FAILED;
 }
