@@ -6,7 +6,8 @@
  * Context.PTEBase); from kernel mode it goes below the interrupted sp. The frame is the
  * struct trapframe of trapframe.h. The handler then leaves exception level (EXL = 0, still
  * kernel mode, interrupts off), so the C code may touch user memory and take TLB refills,
- * and calls trap(tf). trap_return(tf) restores a frame and erets. */
+ * and calls trap(tf). trap_return(tf) restores a frame and erets. The privileged-register
+ * accesses are the HAL_* macros of hal-cpu.h (CP0 instructions on the bare machine). */
 #include "mips.h"
 #include "trapframe.h"
 
@@ -18,13 +19,10 @@
         .globl  trap_entry
         .ent    trap_entry
 trap_entry:
-        mfc0    $k0, CP0_STATUS
-        andi    $k0, $k0, ST_UM
+        HAL_TRAP_FROM_USER($k0)
         beqz    $k0, 1f                     /* from kernel mode: stay on this stack */
         move    $k1, $sp
-        mfc0    $k0, CP0_CONTEXT            /* from user mode: this CPU's kernel stack */
-        srl     $k0, $k0, CONTEXT_CPU_SHIFT
-        sll     $k0, $k0, 2
+        HAL_CPU_INDEX4($k0)                 /* from user mode: this CPU's kernel stack */
         lui     $sp, %hi(cpu_kstack_top)
         addu    $sp, $sp, $k0
         lw      $sp, %lo(cpu_kstack_top)($sp)
@@ -62,10 +60,7 @@ trap_entry:
         mflo    $t1
         sw      $t0, TF_HI($sp)
         sw      $t1, TF_LO($sp)
-        mfc0    $t0, CP0_STATUS
-        mfc0    $t1, CP0_CAUSE
-        mfc0    $t2, CP0_EPC
-        mfc0    $t3, CP0_BADVADDR
+        HAL_READ_TRAP_REGS($t0, $t1, $t2, $t3)
         sw      $t0, TF_STATUS($sp)
         sw      $t1, TF_CAUSE($sp)
         sw      $t2, TF_EPC($sp)
@@ -73,21 +68,13 @@ trap_entry:
         sw      $zero, TF_SYSNR($sp)
         li      $t4, ~(ST_EXL | ST_KSU | ST_IE)
         and     $t0, $t0, $t4
-        mtc0    $t0, CP0_STATUS             /* kernel mode proper, interrupts still off */
-        ehb
+        HAL_LEAVE_EXL($t0, $t5)             /* kernel mode proper, interrupts still off */
         move    $a0, $sp
         jal     trap
         addiu   $sp, $sp, -16               /* o32 argument area */
         addiu   $sp, $sp, 16
 restore:
-        di
-        ehb
-        lw      $t0, TF_STATUS($sp)
-        ori     $t0, $t0, ST_EXL            /* exception level until eret: kernel, masked */
-        mtc0    $t0, CP0_STATUS
-        ehb
-        lw      $t1, TF_EPC($sp)
-        mtc0    $t1, CP0_EPC
+        HAL_RESTORE_TRAP_REGS               /* EXL until eret: kernel, masked; EPC */
         lw      $t0, TF_HI($sp)
         lw      $t1, TF_LO($sp)
         mthi    $t0

@@ -7,7 +7,8 @@
 #define HAL_H
 
 #include "types.h"
-#include "hal-port.h"   /* per port: KVA/KPA, KERNEL_MODE_BITS, hal_cpu_id() */
+#include "hal-port.h"   /* per port: KVA/KPA, USER_TOP, hal_cpu_id(), hal_page_zero(kva),
+                            hal_cons_flush() (end of a console write) */
 
 /* ---- boot and board ---------------------------------------------------------------- */
 void hal_early_init(u32 board_info, u32 bootarg);   /* CPU 0, before anything else */

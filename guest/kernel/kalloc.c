@@ -96,7 +96,7 @@ void *kalloc(void) {
 
 void *kzalloc_page(void) {
   void *p = kalloc();
-  if (p != NULL) memset(p, 0, PGSIZE);
+  if (p != NULL) hal_page_zero(p);
   return p;
 }
 

@@ -95,17 +95,10 @@
 static inline u32 read_status(void) { return mfc0(12, 0); }
 static inline void write_status(u32 v) { mtc0(12, 0, v); }
 
-/* Disable interrupts and return the old Status. */
-static inline u32 irq_save(void) {
-  u32 old;
-  __asm__ volatile("di %0\n\tehb" : "=r"(old) : : "memory");
-  return old;
-}
-static inline void irq_enable(void) { __asm__ volatile("ei\n\tehb" : : : "memory"); }
-static inline void irq_disable(void) { __asm__ volatile("di\n\tehb" : : : "memory"); }
-static inline bool irq_enabled(void) { return (read_status() & ST_IE) != 0; }
-static inline void cpu_wait(void) { __asm__ volatile("wait" : : : "memory"); }
 static inline void mb(void) { __asm__ volatile("sync" : : : "memory"); }
 #endif
+
+/* Per port: interrupt enable/disable, wait, and the trap entry/exit register accesses. */
+#include "hal-cpu.h"
 
 #endif

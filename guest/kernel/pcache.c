@@ -7,6 +7,7 @@
 #include "defs.h"
 #include "fs.h"
 #include "param.h"
+#include "hal.h"
 
 #define NHASH 1024
 
@@ -65,7 +66,7 @@ void *pcache_get(struct inode *ip, u32 off) {
   release(&lock);
   void *page = kalloc();
   if (page == NULL) return NULL;
-  memset(page, 0, PGSIZE);
+  hal_page_zero(page);
   ilock(ip);
   int r = readi(ip, false, (u32)page, off, PGSIZE);
   iunlock(ip);

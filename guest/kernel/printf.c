@@ -94,6 +94,7 @@ void kprintf(const char *fmt, ...) {
   va_start(ap, fmt);
   vformat(&s, fmt, ap);
   va_end(ap);
+  hal_cons_flush();
   if (locking) release(&cons_lock);
 }
 
@@ -119,7 +120,10 @@ int snprintf(char *buf, size_t cap, const char *fmt, ...) {
 
 /* Console lock for the tty layer's output (echo and user writes). */
 void cons_lock_acquire(void) { acquire(&cons_lock); }
-void cons_lock_release(void) { release(&cons_lock); }
+void cons_lock_release(void) {
+  hal_cons_flush();
+  release(&cons_lock);
+}
 
 void panic(const char *fmt, ...) {
   irq_disable();

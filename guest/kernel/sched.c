@@ -119,7 +119,7 @@ void scheduler(void) {
       release(&ptable_lock);
       /* Other CPUs stop ticking while idle (an IPI wakes them); CPU 0 keeps time. */
       if (c->id != 0 && ticking) hal_tick_enable(ticking = false);
-      cpu_wait();                 /* returns when an interrupt is pending, even with IE = 0 */
+      hal_idle();                 /* returns when an interrupt is pending, even with IE = 0 */
       c->idle = false;
       irq_enable();               /* take it */
       continue;

@@ -270,7 +270,7 @@ u32 mm_find_gap(struct mm *mm, u32 len) {
 
 /* Fill a fresh private page for va in v: zeros, or the file's bytes. */
 static int fill_private(struct vma *v, u32 va, void *page) {
-  memset(page, 0, PGSIZE);
+  hal_page_zero(page);
   if (v->ip == NULL || va >= v->file_end) return 0;
   u32 n = MIN((u32)PGSIZE, v->file_end - va);
   ilock(v->ip);

@@ -7,15 +7,17 @@ import { MACHINE } from '../../../../libs/machine/src/board/memory-map.js';
 import {
   buildRootImage, DEFAULT_PROMPT, defaultKernelPath, GuestSession, type GuestEnd,
 } from './boot-session.js';
+import { runMonitorBoot } from './boot-monitor.js';
 
 const USAGE = `usage: disco boot --bare [options]
+       disco boot --monitor [options]   (under the Disco monitor: disco boot --monitor --help)
 
 Boots the guest kernel on the bare emulated machine with IMG as disk 0 (its root file
 system). Without --script the console is this terminal (raw mode; Ctrl-C goes to the
 guest; type Ctrl-] then q to quit). With --script the script's lines are typed into the
 console, each once the shell prompt is back, and the console output goes to stdout.
 
-  --bare             boot on the bare machine (required; the monitor port comes later)
+  --bare             boot on the bare machine (or --monitor: see disco boot --monitor --help)
   --cpus N           CPUs, 1..${MACHINE.MAX_CPUS} (default 2)
   --nodes N          NUMA nodes, must divide the CPU count (default 1)
   --mem MB           RAM in MiB, a multiple of the node count (default 64)
@@ -101,7 +103,7 @@ function parseArgs(args: string[]): Options {
         throw new UsageError(arg.startsWith('-') ? `unknown option ${arg}` : `unexpected argument "${arg}"`);
     }
   }
-  if (!bare) throw new UsageError('only --bare is supported for now (the Disco monitor port is not built yet)');
+  if (!bare) throw new UsageError('say --bare (the bare machine) or --monitor (under the Disco monitor)');
   if (o.cpus % o.nodes !== 0) throw new UsageError(`--nodes ${o.nodes} does not divide --cpus ${o.cpus}`);
   if (o.memMiB % o.nodes !== 0) throw new UsageError(`--mem ${o.memMiB} is not a multiple of --nodes ${o.nodes}`);
   if (o.root !== undefined && o.adds.length > 0) throw new UsageError('--add only applies to the default image, not with --root');
@@ -193,8 +195,9 @@ async function runInteractive(s: GuestSession, o: Options): Promise<GuestEnd | '
 }
 
 export const bootCommand = {
-  summary: 'boot the guest kernel on the bare machine (console or script)',
+  summary: 'boot the guest kernel on the bare machine or in VMs under the monitor (console or script)',
   async run(args: string[]): Promise<number> {
+    if (args.includes('--monitor')) return runMonitorBoot(args);
     if (args.includes('--help') || args.includes('-h')) {
       process.stdout.write(USAGE);
       return 0;

@@ -12,6 +12,13 @@
 /* Lowest kernel-virtual address: user pointers must stay below it. */
 #define USER_TOP 0x80000000u
 
+/* Zero a whole page (kernel virtual address): the kernel does it itself. */
+void *memset(void *dst, int c, size_t n);
+static inline void hal_page_zero(void *kva) { memset(kva, 0, PGSIZE); }
+
+/* Console output is not buffered: nothing to flush when the console lock is released. */
+static inline void hal_cons_flush(void) {}
+
 /* This CPU's number, from EBase.CPUNum. */
 static inline int hal_cpu_id(void) {
   u32 v;

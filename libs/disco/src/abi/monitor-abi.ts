@@ -73,7 +73,11 @@ export const SPECIAL = {
   VCPU_ID: 0x02c,
   /** VIRQ bits posted and not yet acknowledged (read-only; acknowledge with IRQ_ACK). */
   VIRQ_PENDING: 0x030,
-  /** Non-zero when an interrupt is posted and Status would let it in now (read-only). */
+  /**
+   * Non-zero when a posted source's line is unmasked in Status.IM (read-only): IE and EXL are not
+   * considered, so a guest that has just set IE with a store reads it to decide on IRQ_CHECK.
+   * Refreshed at every monitor exit.
+   */
   PENDING: 0x034,
   /** vCPUs in this VM (read-only). */
   NUM_VCPUS: 0x038,
@@ -140,7 +144,7 @@ export const MCALL = {
   DISK_INFO: 3,
   /** (unit, op DISK_OP, sector, count, t0 = buf_pa) -> 0 once started; VIRQ DISKn on completion. */
   DISK_START: 4,
-  /** (unit) -> DISK_STATE of the last command; acknowledges a finished one. */
+  /** (unit) -> DISK_STATE of the last command; acknowledges a finished one (DONE/FAILED), which also clears the unit's DISKn VIRQ. */
   DISK_POLL: 5,
   /** (period_cycles) -> 0: this vCPU's periodic tick on VIRQ TIMER (0 stops it). */
   TIMER_SET: 6,

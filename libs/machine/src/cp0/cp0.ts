@@ -112,9 +112,11 @@ export function takeException(cpu: Cpu, code: number, badVAddr: number, ce: numb
   status |= STATUS.EXL;
   c[CP0.Status] = status;
   const base = (status & STATUS.BEV) !== 0 ? VECTOR.BootBase : c[CP0.EBase] & ~0xfff;
+  cpu.excNpc = cpu.npc;
   cpu.setMode(0);
   cpu.setPc((base + offset) | 0);
   updateInterrupts(cpu);
+  if (cpu.exceptionHandler !== null) cpu.exceptionHandler.exception(cpu);
 }
 
 export function eret(cpu: Cpu): void {

@@ -52,6 +52,16 @@ export interface CycleSplit {
   idle: number;
 }
 
+/**
+ * Takes the place of the exception vectors (the Disco monitor): called synchronously at the end
+ * of exception entry, with EPC, Cause, BadVAddr and Status.EXL set and the CPU in kernel mode as
+ * the hardware leaves it. The handler decides where the CPU continues (it usually emulates an
+ * eret). `cpu.excNpc` holds the instruction after the faulting one when it sat in a delay slot.
+ */
+export interface ExceptionHandler {
+  exception(cpu: Cpu): void;
+}
+
 /** The last exception taken in hostExceptions mode (the Linux user-mode runner reads it). */
 export interface HostException {
   code: number;
@@ -125,6 +135,10 @@ export class Cpu {
   /** When true, exceptions stop `run` instead of vectoring (the Linux user-mode runner). */
   hostExceptions = false;
   readonly exception: HostException = { code: 0, pc: 0, inDelaySlot: false, badVAddr: 0, ce: 0 };
+  /** When set, exceptions call it instead of continuing at the vector (see ExceptionHandler). */
+  exceptionHandler: ExceptionHandler | null = null;
+  /** `npc` at the last exception entry: where a delay-slot instruction would have continued. */
+  excNpc = 0;
 
   /** Timed mode: the memory model charged on every access. */
   timing: MemoryTiming | null = null;

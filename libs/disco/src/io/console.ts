@@ -1,0 +1,46 @@
+// The virtual console of one VM: output goes to the VM's sink byte by byte; host input waits in
+// a queue until the guest's CONSOLE_READ copies it out (input posts VIRQ CONSOLE_RX).
+
+export class VirtualConsole {
+  private queue: Uint8Array = new Uint8Array(4096);
+  private head = 0;
+  private tail = 0;
+
+  constructor(private readonly sink: (byte: number) => void) {}
+
+  write(byte: number): void {
+    this.sink(byte);
+  }
+
+  /** Queue host input. */
+  input(bytes: Uint8Array): void {
+    const n = this.tail - this.head;
+    if (this.tail + bytes.length > this.queue.length) {
+      const cap = Math.max(this.queue.length * 2, n + bytes.length);
+      const q = new Uint8Array(cap);
+      q.set(this.queue.subarray(this.head, this.tail));
+      this.queue = q;
+      this.head = 0;
+      this.tail = n;
+    }
+    this.queue.set(bytes, this.tail);
+    this.tail += bytes.length;
+  }
+
+  get waiting(): number {
+    return this.tail - this.head;
+  }
+
+  /** Take up to `max` bytes. */
+  take(max: number): Uint8Array {
+    const n = Math.min(max, this.tail - this.head);
+    const out = this.queue.subarray(this.head, this.head + n);
+    this.head += n;
+    if (this.head === this.tail) this.head = this.tail = 0;
+    return out;
+  }
+
+  clear(): void {
+    this.head = this.tail = 0;
+  }
+}

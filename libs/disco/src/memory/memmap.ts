@@ -1,0 +1,145 @@
+// Machine memory as the monitor sees it: a free list of 4 KiB machine pages per node and the
+// memmap, one entry per machine page: which VM owns it, which guest physical page it backs, and
+// up to BACKMAP_SLOTS virtual addresses that map it (for TLB shootdowns; more than that sets
+// the overflow flag, and a shootdown then flushes every translation of the VM).
+
+export const PAGE_SHIFT = 12;
+export const PAGE_BYTES = 1 << PAGE_SHIFT;
+export const BACKMAP_SLOTS = 4;
+
+/** memmap owner of a free page. */
+export const NO_OWNER = -1;
+/** Owner of the monitor's own pages (special pages). */
+export const MONITOR_OWNER = -2;
+
+/** Pages per allocation chunk: guest memory is handed out in 64 KiB machine-aligned chunks so the
+ * monitor can map the sseg direct map with 64 KiB pages (fewer kernel TLB misses, paper §5.2). */
+export const CHUNK_PAGES = 16;
+export const CHUNK_SHIFT = 4;
+
+export class MachinePages {
+  readonly pages: number;
+  readonly nodes: number;
+  readonly pagesPerNode: number;
+  /** memmap: owner VM id (or NO_OWNER / MONITOR_OWNER). */
+  readonly owner: Int32Array;
+  /** memmap: guest physical page number backed by this machine page (-1 if none). */
+  readonly guestPage: Int32Array;
+  /** memmap backmaps: virtual page addresses (VA & ~0xfff) that have mapped the page. */
+  readonly backmap: Int32Array;
+  readonly backmapCount: Uint8Array;
+  /** Free whole chunks (first page numbers) and free single pages, per node, as stacks. */
+  private readonly chunks: Int32Array[];
+  private readonly chunkTop: Int32Array;
+  private readonly loose: Int32Array[];
+  private readonly looseTop: Int32Array;
+
+  constructor(memoryBytes: number, nodes: number) {
+    this.pages = memoryBytes >>> PAGE_SHIFT;
+    this.nodes = nodes;
+    this.pagesPerNode = this.pages / nodes;
+    this.owner = new Int32Array(this.pages).fill(NO_OWNER);
+    this.guestPage = new Int32Array(this.pages).fill(-1);
+    this.backmap = new Int32Array(this.pages * BACKMAP_SLOTS);
+    this.backmapCount = new Uint8Array(this.pages);
+    this.chunks = [];
+    this.loose = [];
+    this.chunkTop = new Int32Array(nodes);
+    this.looseTop = new Int32Array(nodes);
+    for (let n = 0; n < nodes; n++) {
+      const first = n * this.pagesPerNode;
+      const count = Math.floor(this.pagesPerNode / CHUNK_PAGES);
+      const stack = new Int32Array(count);
+      // Highest chunks at the bottom of the stack: allocation hands out low addresses first.
+      for (let k = 0; k < count; k++) stack[k] = first + (count - 1 - k) * CHUNK_PAGES;
+      this.chunks.push(stack);
+      this.chunkTop[n] = count;
+      this.loose.push(new Int32Array(this.pagesPerNode));
+    }
+  }
+
+  nodeOf(page: number): number {
+    return Math.floor(page / this.pagesPerNode);
+  }
+
+  /** Free pages on a node. */
+  freeOn(node: number): number {
+    return this.chunkTop[node] * CHUNK_PAGES + this.looseTop[node];
+  }
+
+  private take(p: number, owner: number, guestPage: number): void {
+    this.owner[p] = owner;
+    this.guestPage[p] = guestPage;
+    this.backmapCount[p] = 0;
+  }
+
+  /** A 64 KiB chunk (16 contiguous pages, aligned), preferably on `node`; its first page, or -1. */
+  allocChunk(node: number, owner: number, firstGuestPage: number): number {
+    for (let k = 0; k < this.nodes; k++) {
+      const n = (node + k) % this.nodes;
+      const top = this.chunkTop[n];
+      if (top === 0) continue;
+      const base = this.chunks[n][top - 1];
+      this.chunkTop[n] = top - 1;
+      for (let i = 0; i < CHUNK_PAGES; i++) this.take(base + i, owner, firstGuestPage < 0 ? -1 : firstGuestPage + i);
+      return base;
+    }
+    return -1;
+  }
+
+  /** One page, preferably on `node` (a loose page, else one split off a chunk); -1 when memory is exhausted. */
+  alloc(node: number, owner: number, guestPage: number): number {
+    for (let k = 0; k < this.nodes; k++) {
+      const n = (node + k) % this.nodes;
+      if (this.looseTop[n] === 0 && this.chunkTop[n] > 0) {
+        const base = this.chunks[n][--this.chunkTop[n]];
+        for (let i = CHUNK_PAGES - 1; i >= 0; i--) this.loose[n][this.looseTop[n]++] = base + i;
+      }
+      const top = this.looseTop[n];
+      if (top > 0) {
+        const p = this.loose[n][top - 1];
+        this.looseTop[n] = top - 1;
+        this.take(p, owner, guestPage);
+        return p;
+      }
+    }
+    return -1;
+  }
+
+  release(page: number): void {
+    if (this.owner[page] === NO_OWNER) return;
+    this.owner[page] = NO_OWNER;
+    this.guestPage[page] = -1;
+    this.backmapCount[page] = 0;
+    const n = this.nodeOf(page);
+    this.loose[n][this.looseTop[n]++] = page;
+  }
+
+  /** Give back a whole chunk allocated by allocChunk. */
+  releaseChunk(base: number): void {
+    for (let i = 0; i < CHUNK_PAGES; i++) {
+      this.owner[base + i] = NO_OWNER;
+      this.guestPage[base + i] = -1;
+      this.backmapCount[base + i] = 0;
+    }
+    const n = this.nodeOf(base);
+    this.chunks[n][this.chunkTop[n]++] = base;
+  }
+
+  /** Record that virtual page `va` maps machine page `page` (the count saturates at SLOTS+1 = overflow). */
+  addBackmap(page: number, va: number): void {
+    const n = this.backmapCount[page];
+    const base = page * BACKMAP_SLOTS;
+    const vpage = va & ~0xfff;
+    const lim = n < BACKMAP_SLOTS ? n : BACKMAP_SLOTS;
+    for (let i = 0; i < lim; i++) if (this.backmap[base + i] === vpage) return;
+    if (n < BACKMAP_SLOTS) {
+      this.backmap[base + n] = vpage;
+      this.backmapCount[page] = n + 1;
+    } else this.backmapCount[page] = BACKMAP_SLOTS + 1;
+  }
+
+  backmapOverflowed(page: number): boolean {
+    return this.backmapCount[page] > BACKMAP_SLOTS;
+  }
+}

@@ -1,0 +1,106 @@
+// The pmap of one VM: guest physical page -> machine page. Memory is allocated on first touch
+// in 64 KiB chunks (16 guest pages backed by 16 contiguous, aligned machine pages) on the node
+// the touching vCPU prefers, zeroed by the monitor; an intact chunk lets the monitor map the
+// sseg direct map with 64 KiB pages. A page given back alone (PAGE_FREE) breaks its chunk,
+// which is then mapped page by page. Backmaps (which virtual addresses map a page) live in the
+// memmap entry of the machine page (memmap.ts).
+
+import { CHUNK_PAGES, CHUNK_SHIFT, MachinePages, PAGE_SHIFT } from './memmap.js';
+
+export const NOT_MAPPED = -1;
+/** lookupOrAlloc() result when machine memory is exhausted. */
+export const OUT_OF_MEMORY = -2;
+/** chunkBase: never allocated / broken into single pages. */
+const CHUNK_NONE = -1;
+const CHUNK_BROKEN = -2;
+
+export class Pmap {
+  /** Machine page of each guest page, or NOT_MAPPED. */
+  readonly machinePage: Int32Array;
+  /** Per 64 KiB guest chunk: first machine page when intact, else CHUNK_NONE / CHUNK_BROKEN. */
+  readonly chunkBase: Int32Array;
+  readonly guestPages: number;
+  /** Pages currently allocated, per node. */
+  readonly pagesPerNode: Float64Array;
+  /** Pages zeroed by the last lookupOrAlloc (0 when the page was there already). */
+  lastZeroed = 0;
+
+  constructor(
+    readonly vmId: number,
+    readonly memoryBytes: number,
+    private readonly machine: MachinePages,
+    private readonly ram: Uint8Array,
+  ) {
+    this.guestPages = memoryBytes >>> PAGE_SHIFT;
+    this.machinePage = new Int32Array(this.guestPages).fill(NOT_MAPPED);
+    this.chunkBase = new Int32Array(Math.ceil(this.guestPages / CHUNK_PAGES)).fill(CHUNK_NONE);
+    this.pagesPerNode = new Float64Array(machine.nodes);
+  }
+
+  /** Machine page of guest page `gp` (which must be < guestPages), allocating it zeroed on `node`. */
+  lookupOrAlloc(gp: number, node: number): number {
+    this.lastZeroed = 0;
+    const m = this.machinePage[gp];
+    if (m !== NOT_MAPPED) return m;
+    const c = gp >>> CHUNK_SHIFT;
+    const first = c << CHUNK_SHIFT;
+    if (this.chunkBase[c] === CHUNK_NONE && first + CHUNK_PAGES <= this.guestPages) {
+      const base = this.machine.allocChunk(node, this.vmId, first);
+      if (base >= 0) {
+        this.ram.fill(0, base << PAGE_SHIFT, (base + CHUNK_PAGES) << PAGE_SHIFT);
+        for (let i = 0; i < CHUNK_PAGES; i++) this.machinePage[first + i] = base + i;
+        this.chunkBase[c] = base;
+        this.pagesPerNode[this.machine.nodeOf(base)] += CHUNK_PAGES;
+        this.lastZeroed = CHUNK_PAGES;
+        return base + (gp - first);
+      }
+    }
+    this.chunkBase[c] = CHUNK_BROKEN;
+    const p = this.machine.alloc(node, this.vmId, gp);
+    if (p < 0) return OUT_OF_MEMORY;
+    this.ram.fill(0, p << PAGE_SHIFT, (p + 1) << PAGE_SHIFT);
+    this.machinePage[gp] = p;
+    this.pagesPerNode[this.machine.nodeOf(p)]++;
+    this.lastZeroed = 1;
+    return p;
+  }
+
+  /** First machine page of the intact chunk holding guest page gp, or -1. */
+  intactChunk(gp: number): number {
+    const b = this.chunkBase[gp >>> CHUNK_SHIFT];
+    return b >= 0 ? b : -1;
+  }
+
+  /** Give guest page `gp` back (its machine page becomes free). Returns the machine page or NOT_MAPPED. */
+  drop(gp: number): number {
+    const m = this.machinePage[gp];
+    if (m === NOT_MAPPED) return m;
+    this.chunkBase[gp >>> CHUNK_SHIFT] = CHUNK_BROKEN;
+    this.machinePage[gp] = NOT_MAPPED;
+    this.pagesPerNode[this.machine.nodeOf(m)]--;
+    this.machine.release(m);
+    return m;
+  }
+
+  /** Free every page (VM shutdown or reboot). */
+  clear(): void {
+    for (let c = 0; c < this.chunkBase.length; c++) {
+      const b = this.chunkBase[c];
+      const first = c << CHUNK_SHIFT;
+      if (b >= 0) {
+        this.machine.releaseChunk(b);
+        this.pagesPerNode[this.machine.nodeOf(b)] -= CHUNK_PAGES;
+        for (let i = 0; i < CHUNK_PAGES; i++) this.machinePage[first + i] = NOT_MAPPED;
+      } else {
+        for (let gp = first; gp < first + CHUNK_PAGES && gp < this.guestPages; gp++) if (this.machinePage[gp] !== NOT_MAPPED) this.drop(gp);
+      }
+      this.chunkBase[c] = CHUNK_NONE;
+    }
+  }
+
+  allocatedPages(): number {
+    let n = 0;
+    for (let i = 0; i < this.pagesPerNode.length; i++) n += this.pagesPerNode[i];
+    return n;
+  }
+}

@@ -1,0 +1,162 @@
+// Counters of one VM (and their sum for the machine), kept in a Float64Array indexed by the
+// constants below so the monitor's paths update them without allocating. `snapshot()` turns
+// them into a plain object readable at any time.
+
+import { EXC_NAMES } from '../../machine/src/cp0/regs.js';
+import { MCALL } from './abi/monitor-abi.js';
+
+export const C = {
+  CY_USER: 0,
+  CY_KERNEL: 1,
+  CY_MONITOR: 2,
+  CY_IDLE: 3,
+  IN_USER: 4,
+  IN_KERNEL: 5,
+  L2_HITS: 6,
+  VTLB_HITS: 7,
+  REFLECTED_REFILL: 8,
+  SSEG_FILLS: 9,
+  SPECIAL_FILLS: 10,
+  PAGE_FAULTS: 11,
+  INTERRUPTS: 12,
+  VCPU_SWITCHES: 13,
+  IPIS: 14,
+  PHYS_IPIS: 15,
+  DISK_READS: 16,
+  DISK_WRITES: 17,
+  DISK_SECTORS_READ: 18,
+  DISK_SECTORS_WRITTEN: 19,
+  DISK_FLUSHES: 20,
+  CONSOLE_OUT: 21,
+  CONSOLE_IN: 22,
+  PAGES_ZEROED: 23,
+  SHOOTDOWNS: 24,
+  CACHE_LOCAL: 25,
+  CACHE_REMOTE: 26,
+  REFLECTED: 27,
+  TLB_FLUSHES: 28,
+  COUNT: 29,
+} as const;
+
+/** Emulated privileged instructions, by kind. */
+export const EMU = {
+  mfc0: 0, mtc0: 1, tlbwi: 2, tlbwr: 3, tlbp: 4, tlbr: 5, eret: 6, wait: 7, cache: 8, di: 9, ei: 10, rdhwr: 11, other: 12,
+} as const;
+export const EMU_KINDS = 13;
+
+/** Where monitor cycles go (the columns of the paper's Table 2, roughly). */
+export const MON = {
+  /** sseg direct-map and special-page refills: the guest kernel's TLB faults. */
+  kernelTlb: 0,
+  /** kuseg refills answered by the monitor (L2TLB, virtual TLB) or reflected to the guest's handler. */
+  userTlb: 1,
+  /** tlbwi/tlbwr/tlbp/tlbr emulation. */
+  tlbWrite: 2,
+  /** Other privileged instructions (mfc0/mtc0/eret/wait/di/ei/cache/rdhwr). */
+  privileged: 3,
+  /** Monitor calls (devices, timer, IPIs ...). */
+  monitorCall: 4,
+  /** Exceptions and interrupts reflected to the guest (syscalls, page faults, ...). */
+  reflection: 5,
+  /** Zeroing pages handed to the VM. */
+  pageZero: 6,
+  /** vCPU switches (register save/restore, TLB flush). */
+  vcpuSwitch: 7,
+} as const;
+export const MON_KINDS = 8;
+const MON_NAMES = Object.keys(MON);
+const EMU_NAMES = Object.keys(EMU);
+const MCALL_NAMES: Record<number, string> = Object.fromEntries(Object.entries(MCALL).map(([k, v]) => [v, k]));
+
+export class Counters {
+  readonly c = new Float64Array(C.COUNT);
+  /** Physical exceptions that entered the monitor, by ExcCode. */
+  readonly traps = new Float64Array(32);
+  readonly mcalls = new Float64Array(32);
+  readonly emulated = new Float64Array(EMU_KINDS);
+  /** Monitor cycles by MON category. */
+  readonly monitor = new Float64Array(MON_KINDS);
+
+  reset(): void {
+    this.monitor.fill(0);
+    this.c.fill(0);
+    this.traps.fill(0);
+    this.mcalls.fill(0);
+    this.emulated.fill(0);
+  }
+
+  add(o: Counters): void {
+    for (let i = 0; i < this.c.length; i++) this.c[i] += o.c[i];
+    for (let i = 0; i < 32; i++) {
+      this.traps[i] += o.traps[i];
+      this.mcalls[i] += o.mcalls[i];
+    }
+    for (let i = 0; i < EMU_KINDS; i++) this.emulated[i] += o.emulated[i];
+    for (let i = 0; i < MON_KINDS; i++) this.monitor[i] += o.monitor[i];
+  }
+}
+
+export interface MetricsSnapshot {
+  cycles: { user: number; kernel: number; monitor: number; idle: number; total: number };
+  instructions: { user: number; kernel: number };
+  traps: Record<string, number>;
+  monitorCalls: Record<string, number>;
+  emulated: Record<string, number> & { total: number };
+  /** Monitor cycles by category (kernelTlb, userTlb, tlbWrite, privileged, monitorCall, reflection, pageZero, vcpuSwitch). */
+  monitorCycles: Record<string, number>;
+  tlb: { l2tlbHits: number; vtlbHits: number; reflectedRefills: number; ssegFills: number; specialFills: number; flushes: number };
+  pageFaults: number;
+  reflected: number;
+  interrupts: number;
+  vcpuSwitches: number;
+  ipis: { sent: number; physical: number };
+  pagesPerNode: number[];
+  pagesZeroed: number;
+  shootdowns: number;
+  cacheMisses: { local: number; remote: number };
+  disk: { reads: number; writes: number; sectorsRead: number; sectorsWritten: number; flushes: number };
+  console: { bytesOut: number; bytesIn: number };
+}
+
+export function snapshot(k: Counters, pagesPerNode: ArrayLike<number>): MetricsSnapshot {
+  const c = k.c;
+  const named = (arr: Float64Array, names: Record<number, string>): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (let i = 0; i < arr.length; i++) if (arr[i] !== 0) out[names[i] ?? String(i)] = arr[i];
+    return out;
+  };
+  const emulated: Record<string, number> & { total: number } = { total: 0 };
+  for (let i = 0; i < EMU_KINDS; i++) {
+    emulated[EMU_NAMES[i]] = k.emulated[i];
+    emulated.total += k.emulated[i];
+  }
+  return {
+    cycles: {
+      user: c[C.CY_USER], kernel: c[C.CY_KERNEL], monitor: c[C.CY_MONITOR], idle: c[C.CY_IDLE],
+      total: c[C.CY_USER] + c[C.CY_KERNEL] + c[C.CY_MONITOR] + c[C.CY_IDLE],
+    },
+    instructions: { user: c[C.IN_USER], kernel: c[C.IN_KERNEL] },
+    traps: named(k.traps, EXC_NAMES),
+    monitorCalls: named(k.mcalls, MCALL_NAMES),
+    emulated,
+    monitorCycles: Object.fromEntries(MON_NAMES.map((n, i) => [n, k.monitor[i]])),
+    tlb: {
+      l2tlbHits: c[C.L2_HITS], vtlbHits: c[C.VTLB_HITS], reflectedRefills: c[C.REFLECTED_REFILL],
+      ssegFills: c[C.SSEG_FILLS], specialFills: c[C.SPECIAL_FILLS], flushes: c[C.TLB_FLUSHES],
+    },
+    pageFaults: c[C.PAGE_FAULTS],
+    reflected: c[C.REFLECTED],
+    interrupts: c[C.INTERRUPTS],
+    vcpuSwitches: c[C.VCPU_SWITCHES],
+    ipis: { sent: c[C.IPIS], physical: c[C.PHYS_IPIS] },
+    pagesPerNode: Array.from(pagesPerNode),
+    pagesZeroed: c[C.PAGES_ZEROED],
+    shootdowns: c[C.SHOOTDOWNS],
+    cacheMisses: { local: c[C.CACHE_LOCAL], remote: c[C.CACHE_REMOTE] },
+    disk: {
+      reads: c[C.DISK_READS], writes: c[C.DISK_WRITES], sectorsRead: c[C.DISK_SECTORS_READ],
+      sectorsWritten: c[C.DISK_SECTORS_WRITTEN], flushes: c[C.DISK_FLUSHES],
+    },
+    console: { bytesOut: c[C.CONSOLE_OUT], bytesIn: c[C.CONSOLE_IN] },
+  };
+}

@@ -1,0 +1,161 @@
+// One virtual machine: its configuration, guest physical memory (the pmap), vCPUs, virtual
+// devices, counters, and life cycle (boot, poweroff, reboot, fault). The monitor (monitor.ts)
+// runs its vCPUs; this file holds the per-VM state and the guest-physical memory helpers.
+
+import type { BlockBackend } from '../../machine/src/devices/block/block.backend.js';
+import { parseElf } from '../../machine/src/loader/elf.js';
+import { GUEST_VSEG } from './abi/monitor-abi.js';
+import { VirtualConsole } from './io/console.js';
+import { type DiskLatency, VirtualDisk } from './io/disk.js';
+import { MachinePages, PAGE_BYTES, PAGE_SHIFT } from './memory/memmap.js';
+import { Pmap } from './memory/pmap.js';
+import { Counters } from './metrics.js';
+import { VCpu } from './vcpu/vcpu.js';
+
+export interface VmConfig {
+  name?: string;
+  /** Kernel ELF linked in sseg (GUEST_VSEG.KERNEL_LINK_BASE). */
+  kernel: Uint8Array;
+  /** Guest physical memory in MiB (default 32). */
+  memoryMiB?: number;
+  vcpus?: number;
+  cmdline?: string;
+  /** Disks 0..3 (private, persistent: the backend's own storage). */
+  disks?: (BlockBackend | undefined)[];
+  diskLatency?: DiskLatency;
+  /** Console output, one byte at a time (default: discarded). */
+  console?: (byte: number) => void;
+  /** Virtual TLB entries (default 64). */
+  tlbEntries?: number;
+  /** Use the second-level software TLB (default true). */
+  l2tlb?: boolean;
+  /** Stop the VM when a vCPU runs this many cycles in a row with interrupts disabled (default 2 s). */
+  watchdogCycles?: number;
+  /** Preferred home node (default: the least loaded). */
+  node?: number;
+  /** Called when the VM starts (or reboots), stops, pauses or resumes. */
+  onStateChange?: (vm: Vm) => void;
+}
+
+export type VmState = 'created' | 'running' | 'stopped';
+
+export type VmExit =
+  | { kind: 'poweroff'; code: number }
+  | { kind: 'fault'; reason: string }
+  | { kind: 'killed'; reason: string };
+
+export class Vm {
+  readonly name: string;
+  readonly memoryBytes: number;
+  readonly pmap: Pmap;
+  readonly vcpus: VCpu[] = [];
+  readonly disks: (VirtualDisk | undefined)[];
+  readonly console: VirtualConsole;
+  readonly counters = new Counters();
+  readonly ram32: Int32Array;
+  readonly ram8: Uint8Array;
+  state: VmState = 'created';
+  /** Paused by the host: not scheduled, virtual timers stopped. */
+  paused = false;
+  exit: VmExit | null = null;
+  /** A RESET was requested: the monitor reboots the VM at the next round boundary. */
+  resetPending = false;
+  boots = 0;
+  /** Reset code of the last guest reboot. */
+  lastResetCode = 0;
+  readonly watchdogCycles: number;
+  readonly diskLatency: DiskLatency | undefined;
+  /** Home nodes of the vCPUs' physical CPUs (memory is allocated there). */
+  homeNode = 0;
+
+  constructor(
+    readonly id: number,
+    readonly config: VmConfig,
+    readonly pages: MachinePages,
+    ram: Uint8Array,
+    ram32: Int32Array,
+    spPages: number[],
+  ) {
+    this.name = config.name ?? `vm${id}`;
+    const mib = config.memoryMiB ?? 32;
+    this.memoryBytes = mib * 1024 * 1024;
+    this.ram8 = ram;
+    this.ram32 = ram32;
+    this.pmap = new Pmap(id, this.memoryBytes, pages, ram);
+    const n = config.vcpus ?? 1;
+    for (let i = 0; i < n; i++) this.vcpus.push(new VCpu(i, this, spPages[i], config.tlbEntries ?? 64, config.l2tlb ?? true));
+    this.disks = [0, 1, 2, 3].map((u) => (config.disks?.[u] ? new VirtualDisk(config.disks[u]!) : undefined));
+    this.console = new VirtualConsole(config.console ?? (() => {}));
+    this.watchdogCycles = config.watchdogCycles ?? 400_000_000;
+    this.diskLatency = config.diskLatency;
+  }
+
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
+  /** Machine page backing guest page gp, allocating it (zeroed) on the VM's node; <0 on failure. */
+  machinePage(gp: number, node = this.homeNode): number {
+    return this.pmap.lookupOrAlloc(gp, node);
+  }
+
+  /** True when [pa, pa + len) lies inside guest physical memory. */
+  inRange(pa: number, len: number): boolean {
+    return pa >= 0 && len >= 0 && pa + len <= this.memoryBytes;
+  }
+
+  /** Copy guest physical bytes out (the range must be checked). Returns false on out-of-memory. */
+  readGuest(pa: number, into: Uint8Array): boolean {
+    let done = 0;
+    while (done < into.length) {
+      const a = pa + done;
+      const m = this.machinePage(a >>> PAGE_SHIFT);
+      if (m < 0) return false;
+      const off = a & (PAGE_BYTES - 1);
+      const n = Math.min(PAGE_BYTES - off, into.length - done);
+      into.set(this.ram8.subarray((m << PAGE_SHIFT) + off, (m << PAGE_SHIFT) + off + n), done);
+      done += n;
+    }
+    return true;
+  }
+
+  /** Copy bytes into guest physical memory; `touched(machineAddr, len)` sees every machine range written. */
+  writeGuest(pa: number, data: Uint8Array, touched?: (ma: number, len: number) => void): boolean {
+    let done = 0;
+    while (done < data.length) {
+      const a = pa + done;
+      const m = this.machinePage(a >>> PAGE_SHIFT);
+      if (m < 0) return false;
+      const off = a & (PAGE_BYTES - 1);
+      const n = Math.min(PAGE_BYTES - off, data.length - done);
+      const ma = (m << PAGE_SHIFT) + off;
+      this.ram8.set(data.subarray(done, done + n), ma);
+      touched?.(ma, n);
+      done += n;
+    }
+    return true;
+  }
+
+  /** Load the kernel image and the command line into fresh guest memory; returns the entry or an error. */
+  loadKernel(): { entry: number } | { error: string } {
+    const image = parseElf(this.config.kernel);
+    if ('error' in image) return { error: image.error };
+    for (const seg of image.segments) {
+      const va = seg.vaddr >>> 0;
+      const pa = va - GUEST_VSEG.KSEG_BASE;
+      if (va < GUEST_VSEG.KSEG_BASE || pa + seg.memsz > this.memoryBytes) {
+        return { error: `segment at 0x${va.toString(16)} (+${seg.memsz} bytes) is not inside the VM's sseg direct map (${this.memoryBytes} bytes)` };
+      }
+      const bytes = new Uint8Array(seg.memsz);
+      bytes.set(this.config.kernel.subarray(seg.offset, seg.offset + seg.filesz));
+      if (!this.writeGuest(pa, bytes)) return { error: 'out of machine memory loading the kernel' };
+    }
+    const cmd = this.config.cmdline ?? '';
+    if (cmd !== '') {
+      const b = Buffer.from(cmd + '\0', 'latin1');
+      if (b.length > GUEST_VSEG.CMDLINE_BYTES) return { error: 'command line too long' };
+      this.writeGuest(GUEST_VSEG.CMDLINE_PA, b);
+    }
+    return { entry: image.entry };
+  }
+}
