@@ -17,7 +17,7 @@ function usage(): string {
   lines.push('  user [--stats] [--timed] ELF [ARGS...]   run a static Linux/MIPS o32 program (like qemu-mipsel)');
   lines.push('  mkimage --out IMG [--size MB] [--add DIR]   build an ext2 disk image (docs/images.md)');
   lines.push('  boot --bare [--cpus N] [--root IMG] [--script FILE|-]   boot the guest kernel (docs/guest.md)');
-  lines.push('  serve                                    start the management server (not built yet)');
+  lines.push('  serve                                    start the management server (docs/server.md)');
   return lines.join('\n') + '\n';
 }
 
@@ -28,8 +28,11 @@ export async function main(argv: string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   if (name === 'serve') {
-    process.stderr.write('disco serve: the management server is not built yet (see the open server issue)\n');
-    return 2;
+    if (rest.length > 0) {
+      process.stderr.write('disco serve takes no arguments; it is configured by environment variables (docs/server.md)\n');
+      return 2;
+    }
+    return (await import('../../server/src/main.js')).serve();
   }
   const load = COMMANDS[name];
   if (load === undefined) {
