@@ -3,7 +3,7 @@
 //   node scripts/prisma.mjs generate        generate the client (apps/server/src/db/generated)
 //   node scripts/prisma.mjs migrate NAME    write prisma/migrations/<timestamp>_NAME/migration.sql
 //                                           for what schema.prisma adds to the migrations so far
-//   node scripts/prisma.mjs check           exit 1 when schema.prisma and the migrations differ
+//   node scripts/prisma.mjs check [--schema FILE]   exit 1 when the schema and the migrations differ
 // migrate/check run Prisma's schema engine as WebAssembly (@prisma/schema-engine-wasm) over
 // better-sqlite3: the committed migrations are applied to a scratch database, then the engine
 // diffs that database against the schema. Nothing here is needed at run time.
@@ -14,7 +14,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 const root = dirname(dirname(new URL(import.meta.url).pathname));
-const schemaPath = join(root, 'prisma', 'schema.prisma');
+// `check --schema FILE` checks another schema against the migrations (the staleness test uses it).
+const schemaFlag = process.argv.indexOf('--schema');
+const schemaPath = schemaFlag > 0 ? process.argv[schemaFlag + 1] : join(root, 'prisma', 'schema.prisma');
 const migrationsDir = join(root, 'prisma', 'migrations');
 const require = createRequire(import.meta.url);
 

@@ -28,7 +28,6 @@ export async function createApp(config: ServerConfig, logger: LogLevel[] | false
   app.setGlobalPrefix('api');
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ErrorFilter());
-  app.enableShutdownHooks();
   SwaggerModule.setup('api/docs', app, () => openApiDocument(app, version()));
   return app;
 }

@@ -17,7 +17,8 @@ export function validationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    stopAtFirstError: false,
+    // One message per field: the type check (the decorator nearest the property) comes first.
+    stopAtFirstError: true,
     exceptionFactory: (errors) => {
       const fields: Record<string, string[]> = {};
       collect(errors, '', fields);

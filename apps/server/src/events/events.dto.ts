@@ -18,8 +18,8 @@ export class EventQueryDto {
   @ApiPropertyOptional({ description: 'Page backwards: events with a smaller id' })
   @IsOptional()
   @Type(() => Number)
-  @IsInt({ message: 'beforeId must be a whole number' })
   @Min(1)
+  @IsInt({ message: 'beforeId must be a whole number' })
   beforeId?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })

@@ -12,39 +12,39 @@ export const MIN_VM_MEMORY_MIB = 8;
 
 export class CreateVmDto {
   @ApiProperty({ description: 'Unique name: a lower-case letter, then up to 31 lower-case letters, digits, dashes', example: 'web-1' })
-  @IsString({ message: 'name must be a string' })
   @Matches(VM_NAME, { message: 'name must be a lower-case letter followed by up to 31 lower-case letters, digits or dashes' })
+  @IsString({ message: 'name must be a string' })
   name!: string;
 
   @ApiProperty({ minimum: 1, maximum: MACHINE.MAX_CPUS, description: 'Virtual CPUs (at most the machine\'s CPU count)', example: 2 })
-  @IsInt({ message: 'vcpus must be a whole number' })
   @Min(1, { message: 'vcpus must be at least 1' })
   @Max(MACHINE.MAX_CPUS, { message: `vcpus must be at most ${MACHINE.MAX_CPUS}` })
+  @IsInt({ message: 'vcpus must be a whole number' })
   vcpus!: number;
 
   @ApiProperty({ minimum: MIN_VM_MEMORY_MIB, maximum: 496, description: 'Memory in MiB (at most the machine\'s memory)', example: 32 })
-  @IsInt({ message: 'memoryMiB must be a whole number' })
   @Min(MIN_VM_MEMORY_MIB, { message: `memoryMiB must be at least ${MIN_VM_MEMORY_MIB}` })
   @Max(496, { message: 'memoryMiB must be at most 496' })
+  @IsInt({ message: 'memoryMiB must be a whole number' })
   memoryMiB!: number;
 
   @ApiPropertyOptional({ description: 'Kernel image (GET /api/images)', default: 'kernel-bare' })
   @IsOptional()
-  @IsString({ message: 'kernel must be a string' })
   @MaxLength(64)
+  @IsString({ message: 'kernel must be a string' })
   kernel?: string;
 
   @ApiPropertyOptional({ description: 'Kernel command line (init=PATH, strace, strace=err)', default: '', maxLength: 255 })
   @IsOptional()
-  @IsString({ message: 'cmdline must be a string' })
   @MaxLength(255, { message: 'cmdline must be at most 255 characters' })
   @Matches(/^[\x20-\x7e]*$/, { message: 'cmdline must be printable ASCII' })
+  @IsString({ message: 'cmdline must be a string' })
   cmdline?: string;
 
   @ApiPropertyOptional({ description: 'NUMA node for the VM\'s memory and vCPUs (below the machine\'s node count)', default: 0 })
   @IsOptional()
-  @IsInt({ message: 'homeNode must be a whole number' })
   @Min(0, { message: 'homeNode must be at least 0' })
+  @IsInt({ message: 'homeNode must be a whole number' })
   homeNode?: number;
 
   @ApiPropertyOptional({ description: 'Start with the server', default: false })
@@ -54,8 +54,8 @@ export class CreateVmDto {
 
   @ApiPropertyOptional({ description: 'Typed into the console once the first shell prompt appears', default: '', maxLength: 4096 })
   @IsOptional()
-  @IsString({ message: 'bootScript must be a string' })
   @MaxLength(4096, { message: 'bootScript must be at most 4096 characters' })
+  @IsString({ message: 'bootScript must be a string' })
   bootScript?: string;
 
   @ApiPropertyOptional({ description: 'Base image the VM\'s persistent root disk is copied from (GET /api/images)', default: 'rootfs' })
