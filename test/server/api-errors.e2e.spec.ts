@@ -3,7 +3,7 @@
 // anything (same VMs, same disk files, same events). Tokens: none, unknown, read-only, admin,
 // on REST and on the socket.io handshake.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { api, connect, connected, repoRoot, startServer, tempDataDir, type ServerProcess } from './support.js';
@@ -178,5 +178,16 @@ describe('configuration', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/PORT must be a whole number/);
     expect(r.stderr).toMatch(/DISCO_NODES \(3\) must divide DISCO_CPUS \(8\)/);
+  });
+});
+
+describe('OpenAPI', () => {
+  test('the committed openapi.json is what the server serves (run `npm run openapi` when this fails)', async () => {
+    const served = await (await fetch(`${server.url}/api/docs-json`)).json();
+    const committed = JSON.parse(readFileSync(join(repoRoot, 'openapi.json'), 'utf8'));
+    expect(served).toEqual(committed);
+    const ui = await fetch(`${server.url}/api/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toMatch(/swagger/i);
   });
 });
