@@ -69,6 +69,11 @@ describe('bad requests: 4xx with a clear body, nothing changed', () => {
     ['runs limit 0', 'GET', '/api/vms/{demo}/runs?limit=0', undefined, 400, 'validation_failed', 'limit'],
     ['events limit not a number', 'GET', '/api/events?limit=many', undefined, 400, 'validation_failed', 'limit'],
     ['events unknown query field', 'GET', '/api/events?colour=blue', undefined, 400, 'validation_failed', 'colour'],
+    ['metrics step 0', 'GET', '/api/vms/{demo}/metrics?step=0', undefined, 400, 'validation_failed', 'step'],
+    ['metrics from not a date', 'GET', '/api/vms/{demo}/metrics?from=yesterday', undefined, 400, 'validation_failed', 'from'],
+    ['metrics from after to', 'GET', '/api/vms/{demo}/metrics?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', undefined, 400, 'validation_failed', 'from'],
+    ['metrics too many points', 'GET', '/api/vms/{demo}/metrics?from=2025-01-01T00:00:00Z&to=2026-01-01T00:00:00Z', undefined, 400, 'validation_failed', 'step'],
+    ['metrics of unknown VM', 'GET', '/api/vms/vm-0000000000000000/metrics', undefined, 404, 'not_found', ''],
     ['token with a bad role', 'POST', '/api/tokens', { name: 'x', role: 'root' }, 400, 'validation_failed', 'role'],
     ['unknown route', 'GET', '/api/nothing-here', undefined, 404, 'not_found', ''],
   ];

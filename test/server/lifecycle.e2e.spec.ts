@@ -150,6 +150,19 @@ describe('a VM from creation to its runs', () => {
     expect(m.body.vms.map((v) => v.vmId)).toEqual([vmId]);
   });
 
+  test('metrics: a live sample and stored history of the running VM', async () => {
+    const m = await until(async () => {
+      const r = await api<{ live: { mips: number; totals: { instructions: number } } | null; points: { instructions: number }[]; tierSeconds: number }>(server.url, 'GET', `/api/vms/${vmId}/metrics`);
+      return r.body.live !== null && r.body.points.length > 0 ? r.body : null;
+    }, 10_000, 'a metric sample');
+    expect(m.tierSeconds).toBe(1);
+    expect(m.live!.totals.instructions).toBeGreaterThan(0);
+    expect(m.points.reduce((s, p) => s + p.instructions, 0)).toBeGreaterThan(0);
+    const coarse = await api<{ stepSeconds: number; points: unknown[] }>(server.url, 'GET', `/api/vms/${vmId}/metrics?step=60`);
+    expect(coarse.body.stepSeconds).toBe(60);
+    expect(coarse.body.points.length).toBeLessThanOrEqual(2);
+  });
+
   test('kill -9 leaves a run open; the next start closes it as aborted and keeps everything', async () => {
     const open = (await api<{ runId: string }>(server.url, 'GET', `/api/vms/${vmId}`)).body.runId;
     expect(open).toMatch(/^run-/);

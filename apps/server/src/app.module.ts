@@ -16,6 +16,8 @@ import { EventsService } from './events/events.service.js';
 import { HealthController } from './health/health.controller.js';
 import { MachineController } from './machine/machine.controller.js';
 import { MachineService } from './machine/machine.service.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { WorkerHost } from './machine/worker-host.service.js';
 import { RunsController } from './runs/runs.controller.js';
 import { RunsService } from './runs/runs.service.js';
@@ -29,12 +31,12 @@ export class AppModule {
   static forRoot(config: ServerConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, MachineController, VmsController, RunsController, EventsController, TokensController],
+      controllers: [HealthController, MachineController, VmsController, RunsController, MetricsController, EventsController, TokensController],
       providers: [
         { provide: SERVER_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
         PrismaService, TokensService, EventsService, MachineService, DisksService, WorkerHost, Broadcaster,
-        ConsoleService, RunsService, VmRuntime, VmsService, ConsoleGateway, StartupService,
+        ConsoleService, RunsService, MetricsService, VmRuntime, VmsService, ConsoleGateway, StartupService,
       ],
     };
   }

@@ -9,6 +9,7 @@ import { NestFactory } from '@nestjs/core';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { ErrorFilter } from './common/error.filter.js';
+import { QuietLogger } from './common/quiet-logger.js';
 import { validationPipe } from './common/validation.js';
 import type { ServerConfig } from './config/config.js';
 import { repoRoot } from './config/paths.js';
@@ -24,7 +25,10 @@ export function version(): string {
 }
 
 export async function createApp(config: ServerConfig, logger: LogLevel[] | false = ['log', 'warn', 'error']): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config), { logger, abortOnError: false });
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    logger: logger === false ? false : new QuietLogger({ logLevels: logger }),
+    abortOnError: false,
+  });
   app.setGlobalPrefix('api');
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ErrorFilter());

@@ -1,5 +1,5 @@
 // The live side of VMs: each VM's state and open run, kept in step with the machine worker's
-// events. Console bytes go to ConsoleService, ended runs are closed in the database and
+// events. Console bytes go to ConsoleService, metric samples to MetricsService, ended runs are closed in the database and
 // announced, a dead worker ends every open run as crashed. Everything is broadcast on
 // socket.io (`vm:state` to all, console and metrics to the VM's room).
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
@@ -8,6 +8,7 @@ import { Broadcaster } from '../console/broadcaster.service.js';
 import { ConsoleService } from '../console/console.service.js';
 import { EventsService } from '../events/events.service.js';
 import { WorkerHost, type HostEvent } from '../machine/worker-host.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { RunsService } from '../runs/runs.service.js';
 
 export interface Live {
@@ -36,6 +37,7 @@ export class VmRuntime implements OnModuleDestroy {
     private readonly runs: RunsService,
     private readonly events: EventsService,
     private readonly io: Broadcaster,
+    private readonly metrics: MetricsService,
   ) {
     host.subscribe((e) => this.onEvent(e));
   }
@@ -77,9 +79,11 @@ export class VmRuntime implements OnModuleDestroy {
         return;
       case 'metrics':
         for (const s of e.samples) {
+          if (this.live.get(s.vmId)?.runId !== s.runId) continue;
           this.latest.set(s.vmId, s);
           this.io.toVm(s.vmId, 'metrics:sample', s);
         }
+        this.metrics.record(e.samples).catch((err: Error) => this.log.error(`storing metrics: ${err.message}`));
         return;
       case 'down':
         for (const [vmId, l] of this.all()) {
