@@ -186,13 +186,14 @@ describe('a VM from creation to its runs', () => {
     await w.waitFor(/# $/);
   });
 
-  test('SIGTERM stops the VMs and closes their runs before exiting', async () => {
+  test('SIGTERM shuts the guests down and closes their runs before exiting', async () => {
     const open = (await api<{ runId: string }>(server.url, 'GET', `/api/vms/${vmId}`)).body.runId;
     for (const s of sockets) s.close();
     sockets.length = 0;
     expect(await server.stop('SIGTERM')).toBe(0);
     server = await startServer(data.dir);
-    const run = await api<{ exitReason: string }>(server.url, 'GET', `/api/runs/${open}`);
-    expect(run.body.exitReason).toBe('stopped');
+    const run = await api<{ exitReason: string; exitCode: number; console: string }>(server.url, 'GET', `/api/runs/${open}`);
+    expect(run.body).toMatchObject({ exitReason: 'shutdown', exitCode: 0 });
+    expect(run.body.console).toMatch(/poweroff/);
   });
 });

@@ -2,8 +2,9 @@
 // events. Console bytes go to ConsoleService, metric samples to MetricsService, ended runs are closed in the database and
 // announced, a dead worker ends every open run as crashed. Everything is broadcast on
 // socket.io (`vm:state` to all, console and metrics to the VM's room).
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { ExitReason, MetricSample, RunCounters, VmState } from '../../../../libs/protocol/src/index.js';
+import { SERVER_CONFIG, type ServerConfig } from '../config/config.js';
 import { Broadcaster } from '../console/broadcaster.service.js';
 import { ConsoleService } from '../console/console.service.js';
 import { EventsService } from '../events/events.service.js';
@@ -38,6 +39,7 @@ export class VmRuntime implements OnModuleDestroy {
     private readonly events: EventsService,
     private readonly io: Broadcaster,
     private readonly metrics: MetricsService,
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
   ) {
     host.subscribe((e) => this.onEvent(e));
   }
@@ -62,6 +64,11 @@ export class VmRuntime implements OnModuleDestroy {
   /** Resolves once the VM's last end has been persisted. */
   settled(vmId: string): Promise<void> {
     return this.settling.get(vmId) ?? Promise.resolve();
+  }
+
+  private async untilStopped(vmId: string, deadline: number): Promise<void> {
+    while (this.get(vmId).state !== 'stopped' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await this.settled(vmId);
   }
 
   private onEvent(e: HostEvent): void {
@@ -114,9 +121,22 @@ export class VmRuntime implements OnModuleDestroy {
     this.settling.set(vmId, work);
   }
 
-  /** Server shutdown: stop the worker (its VMs end as stopped) and wait for the runs to be written. */
+  /**
+   * Server shutdown: running guests are asked to power off (each run ends as shutdown, or as
+   * stopped after DISCO_SHUTDOWN_TIMEOUT_MS), the others are stopped; then the worker exits and
+   * every run is written before the database closes.
+   */
   async onModuleDestroy(): Promise<void> {
-    for (const [vmId, l] of this.all()) this.live.set(vmId, { ...l, stopBy: 'system' });
+    const deadline = Date.now() + this.config.shutdownTimeoutMs + 1000;
+    const asked: Promise<unknown>[] = [];
+    for (const [vmId, l] of this.all()) {
+      this.live.set(vmId, { ...l, stopBy: 'system', shutdownBy: 'system' });
+      if (l.state !== 'running' || this.host.state !== 'ready') continue;
+      asked.push(this.host.dispatch({ kind: 'shutdown', vmId, timeoutMs: this.config.shutdownTimeoutMs })
+        .then(() => this.untilStopped(vmId, deadline))
+        .catch(() => undefined));
+    }
+    await Promise.all(asked);
     await this.host.stop();
     await Promise.all([...this.settling.values()]);
     await this.console.flush();
