@@ -175,6 +175,22 @@ describe('authentication', () => {
   });
 });
 
+describe('rate limit', () => {
+  test('a burst of changes from one token gets 429 with Retry-After; other tokens are not affected', async () => {
+    const t = await api<{ token: string }>(server.url, 'POST', '/api/tokens', { body: { name: 'hammer', role: 'admin' } });
+    const replies = await Promise.all(Array.from({ length: 100 }, () => fetch(`${server.url}/api/vms`, {
+      method: 'POST', headers: { authorization: `Bearer ${t.body.token}`, 'content-type': 'application/json' }, body: '{}',
+    })));
+    const limited = replies.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThanOrEqual(30);
+    expect(replies.filter((r) => r.status === 400).length).toBeGreaterThanOrEqual(60);
+    expect(Number(limited[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await limited[0]!.json()).toMatchObject({ statusCode: 429, code: 'rate_limited' });
+    expect((await api(server.url, 'POST', '/api/vms', { body: {} })).status).toBe(400);
+    expect((await api(server.url, 'GET', '/api/vms', { token: t.body.token })).status).toBe(200);
+  });
+});
+
 describe('configuration', () => {
   test('bad environment: disco serve exits 2 naming each variable', () => {
     const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'disco'), 'serve'], {

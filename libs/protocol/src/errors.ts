@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   not_found: 404,
   /** The action is impossible in the VM's current state, or a name is taken (409). */
   conflict: 409,
+  /** Too many state-changing requests from this token; retry after the Retry-After header (429). */
+  rate_limited: 429,
   /** The machine has not enough free memory or CPUs for this VM (409). */
   insufficient_resources: 409,
   /** The worker could not boot the VM (a broken kernel image, a missing disk file) (500). */

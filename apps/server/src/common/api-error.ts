@@ -5,6 +5,9 @@ import { ERROR_CODES, type ApiError, type ErrorCode } from '../../../../libs/pro
 export class ApiException extends Error {
   readonly status: number;
 
+  /** For rate_limited: seconds until a retry can succeed (the Retry-After header). */
+  retryAfterSeconds?: number;
+
   constructor(readonly code: ErrorCode, message: string, readonly fields?: Record<string, string[]>) {
     super(message);
     this.status = ERROR_CODES[code];

@@ -7,7 +7,7 @@ import type { ApiError, ErrorCode } from '../../../../libs/protocol/src/index.js
 import { ApiException } from './api-error.js';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
-  400: 'validation_failed', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 503: 'worker_unavailable',
+  400: 'validation_failed', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 429: 'rate_limited', 503: 'worker_unavailable',
 };
 
 export function toApiError(e: unknown, log: Logger): ApiError {
@@ -36,6 +36,7 @@ export class ErrorFilter implements ExceptionFilter {
     const body = toApiError(e, this.log);
     const res = host.switchToHttp().getResponse<Response>();
     if (body.statusCode === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+    if (e instanceof ApiException && e.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(e.retryAfterSeconds));
     res.status(body.statusCode).json(body);
   }
 }

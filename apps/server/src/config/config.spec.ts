@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 describe('loadConfig', () => {
   test('defaults', () => {
     const c = loadConfig({}, '/srv');
-    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', dataDir: '/srv/data', adminToken: null, cpus: null, shutdownTimeoutMs: 10_000, autostart: true });
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', dataDir: '/srv/data', adminToken: null, cpus: null, shutdownTimeoutMs: 10_000, autostart: true, rateLimit: 30 });
   });
 
   test('values from the environment', () => {

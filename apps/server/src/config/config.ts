@@ -18,6 +18,8 @@ export interface ServerConfig {
   shutdownTimeoutMs: number;
   /** Start VMs marked autostart. */
   autostart: boolean;
+  /** State-changing requests per second and token (bursts of twice that); 0: no limit. */
+  rateLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -62,8 +64,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
   const shutdownTimeoutMs = int(env, 'DISCO_SHUTDOWN_TIMEOUT_MS', 100, 600_000, problems) ?? 10_000;
   const autostartRaw = env.DISCO_AUTOSTART ?? '1';
   if (autostartRaw !== '0' && autostartRaw !== '1') problems.push(`DISCO_AUTOSTART must be 0 or 1 (got "${autostartRaw}")`);
+  const rateLimit = int(env, 'DISCO_RATE_LIMIT', 0, 100_000, problems) ?? 30;
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, host, dataDir, adminToken, cpus, nodes, memoryMiB, shutdownTimeoutMs, autostart: autostartRaw === '1' };
+  return { port, host, dataDir, adminToken, cpus, nodes, memoryMiB, shutdownTimeoutMs, autostart: autostartRaw === '1', rateLimit };
 }
 
 /** Nest injection token of the ServerConfig. */
