@@ -1,8 +1,9 @@
 // The server end to end: the built `disco serve` with a real SQLite file and the real machine
 // worker booting the guest kernel. A VM is created, started, watched and typed into over
 // socket.io, paused, resumed, reset, stopped, powered off by its guest, shut down; runs are
-// recorded with their exit reasons and console logs; a restart keeps everything, and a
-// server killed with -9 leaves runs that the next start closes as aborted.
+// recorded with their exit reasons and console logs; a restart keeps everything (and starts
+// the autostart VMs), a server killed with -9 leaves runs that the next start closes as
+// aborted, and SIGTERM shuts the guests down.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import {
   api, connect, connected, ConsoleWatcher, startServer, tempDataDir, until, type Client, type ServerProcess,
@@ -166,13 +167,16 @@ describe('a VM from creation to its runs', () => {
   test('kill -9 leaves a run open; the next start closes it as aborted and keeps everything', async () => {
     const open = (await api<{ runId: string }>(server.url, 'GET', `/api/vms/${vmId}`)).body.runId;
     expect(open).toMatch(/^run-/);
+    const demo = (await api<{ id: string; name: string }[]>(server.url, 'GET', '/api/vms')).body.find((v) => v.name === 'demo-small')!.id;
+    expect((await api(server.url, 'PATCH', `/api/vms/${demo}`, { body: { autostart: true } })).status).toBe(200);
     for (const s of sockets) s.close();
     sockets.length = 0;
     await server.stop('SIGKILL');
     server = await startServer(data.dir);
     const vms = await api<{ name: string; state: string }[]>(server.url, 'GET', '/api/vms');
     expect(vms.body.map((v) => v.name)).toEqual(['demo-small', 'demo-smp', 'e2e-vm']);
-    expect(vms.body.every((v) => v.state === 'stopped')).toBe(true);
+    // Only the autostart VM came up with the server.
+    expect(vms.body.map((v) => v.state)).toEqual(['running', 'stopped', 'stopped']);
     const run = await api<{ exitReason: string; console: string }>(server.url, 'GET', `/api/runs/${open}`);
     expect(run.body.exitReason).toBe('aborted');
     expect((await api<unknown[]>(server.url, 'GET', `/api/vms/${vmId}/runs`)).body).toHaveLength(4);
