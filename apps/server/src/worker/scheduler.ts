@@ -1,7 +1,8 @@
 // The machine worker's core, free of worker_threads so tests can drive it directly: it takes
 // WorkerRequests, keeps every VM's state, and runs the running VMs round-robin in slices of
 // emulated time, paced so an idle guest does not race ahead of the wall clock. Between
-// slices it yields to the event loop, so commands are taken while guests run. Nothing a guest
+// slices it yields to the event loop, so commands are taken while guests run; a VM that was
+// just typed at runs next (its echo does not wait behind busy VMs). Nothing a guest
 // does (and no failure of the emulator on it) escapes a slice: the VM ends as crashed.
 import {
   actionAllowed, type RunCounters, type VmAction, type VmSpec, type VmState, type WorkerCommand,
@@ -9,8 +10,10 @@ import {
 } from '../../../../libs/protocol/src/index.js';
 import type { VmBackend, VmInstance } from './vm-backend.js';
 
-/** Emulated time per slice: 5 ms (a guest tick is 10 ms). */
-const SLICE_MS = 5;
+/** Emulated time per slice: 2 ms (a guest tick is 10 ms); a busy slice is ~10-25 ms of host time. */
+export const SLICE_MS = 2;
+/** Slices a VM runs first, out of turn, after console input. */
+const INPUT_BOOST_SLICES = 3;
 /** Console output is sent at least this often while a VM runs. */
 const METRICS_INTERVAL_MS = 1000;
 /** Longest sleep while VMs are running but ahead of the wall clock. */
@@ -35,6 +38,8 @@ interface Entry {
   hostMs: number;
   output: number[];
   shutdownDeadline: number | null;
+  /** Slices left to run out of turn (after console input). */
+  boost: number;
   last: { at: number; instructions: number; cycles: number; hostMs: number };
 }
 
@@ -97,6 +102,7 @@ export class VmScheduler {
         const e = this.vms.get(cmd.vmId);
         if (e === undefined) throw new CommandError('conflict', `VM ${cmd.vmId} is not running`);
         e.inst.input(cmd.data);
+        e.boost = INPUT_BOOST_SLICES;
         return undefined;
       }
       case 'status': return this.status();
@@ -124,7 +130,7 @@ export class VmScheduler {
     }
     const now = this.now();
     const entry: Entry = {
-      spec, inst, state: 'running', activeMsBase: 0, runningSince: now, hostMs: 0, output, shutdownDeadline: null,
+      spec, inst, state: 'running', activeMsBase: 0, runningSince: now, hostMs: 0, output, shutdownDeadline: null, boost: 0,
       last: { at: now, instructions: 0, cycles: 0, hostMs: 0 },
     };
     this.vms.set(spec.vmId, entry);
@@ -194,6 +200,14 @@ export class VmScheduler {
     const now = this.now();
     let soonest = Infinity;
     const order = this.order;
+    for (const id of order) {
+      const e = this.vms.get(id);
+      if (e === undefined || e.boost === 0 || e.runningSince === null) continue;
+      e.boost--;
+      this.runSlice(e);
+      this.timer = setImmediate(() => this.step());
+      return;
+    }
     for (let i = 0; i < order.length; i++) {
       const e = this.vms.get(order[(this.next + i) % order.length]!);
       if (e === undefined) continue;
