@@ -83,6 +83,17 @@ describe('a VM from creation to its runs', () => {
     await first.waitFor(/\nboth see this/);
   });
 
+  test('a viewer that reconnects joins again and gets the scrollback again', async () => {
+    const s = socket();
+    await connected(s);
+    s.disconnect();
+    s.connect();
+    await connected(s);
+    const again = new ConsoleWatcher(s, vmId);
+    expect((await again.join()).ok).toBe(true);
+    expect(again.scrollback).toMatch(/both see this/);
+  });
+
   test('pause, resume and reset', async () => {
     expect((await api(server.url, 'POST', `/api/vms/${vmId}/pause`)).status).toBe(200);
     expect(await vmState(vmId)).toBe('paused');
