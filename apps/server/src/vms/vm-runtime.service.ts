@@ -94,7 +94,9 @@ export class VmRuntime implements OnModuleDestroy {
         return;
       case 'down':
         for (const [vmId, l] of this.all()) {
-          if (l.runId !== null) this.ended(vmId, l.runId, 'crashed', null, `${e.reason}`, { instructions: 0, cycles: 0, hostMs: 0, boots: 0 });
+          // The worker's counters died with it: the last sample's totals are the best known.
+          const totals = this.latest.get(vmId)?.totals ?? { instructions: 0, cycles: 0, hostMs: 0, boots: 0 };
+          if (l.runId !== null) this.ended(vmId, l.runId, 'crashed', null, e.reason, totals);
         }
         return;
       default:
