@@ -27,6 +27,8 @@ export class WorkerHost {
   private closing = false;
   state: 'starting' | 'ready' | 'down' = 'down';
   backend = 'unknown';
+  /** The worker's entry module (tests put a stand-in here). */
+  workerUrl: URL = WORKER_URL;
 
   subscribe(listener: (e: HostEvent) => void): void {
     this.listeners.push(listener);
@@ -35,7 +37,7 @@ export class WorkerHost {
   /** Start the worker; resolves once it reports ready. */
   start(): Promise<void> {
     this.state = 'starting';
-    const w = new Worker(WORKER_URL);
+    const w = new Worker(this.workerUrl);
     this.worker = w;
     return new Promise((resolve, reject) => {
       w.on('message', (e: WorkerEvent) => {
