@@ -194,7 +194,12 @@ void do_exit(int status) {
       struct k_sigaction *a = &parent->sigact[SIGCHLD];
       reap = a->sa_handler == SIG_IGN || (a->sa_flags & SA_NOCLDWAIT);
     }
-    if (sig > 0 && sig < NSIG) signal_send_locked(parent, sig, CLD_EXITED, 0);
+    if (sig > 0 && sig < NSIG) {
+      /* siginfo: exited (si_status = exit code) or killed (si_status = the signal) */
+      bool killed = (status & 0x7f) != 0;
+      parent->chld_status = killed ? (u32)(status & 0x7f) : (u32)((status >> 8) & 0xff);
+      signal_send_locked(parent, sig, killed ? CLD_KILLED : CLD_EXITED, (u32)p->pid);
+    }
     if (reap) p->parent = NULL;     /* the scheduler frees the slot */
     else wakeup_locked(parent);
   }

@@ -85,7 +85,8 @@ struct proc {
   bool restore_mask;
   u32 ss_sp, ss_size, ss_flags;   /* sigaltstack */
   u8 sigcode[NSIG];           /* si_code of the pending signal (kernel-generated) */
-  u32 sigaddr[NSIG];          /* si_addr for faults */
+  u32 sigaddr[NSIG];          /* si_addr for faults; si_pid for SIGCHLD */
+  u32 chld_status;            /* si_status of the pending SIGCHLD */
 
   /* thread and FPU state */
   u32 tls;                    /* set_thread_area (UserLocal) */

@@ -156,7 +156,10 @@ static void stop_self(struct proc *p, int sig) {
   p->report_stop = true;
   struct proc *parent = p->parent;
   if (parent != NULL) {
-    if (!(parent->sigact[SIGCHLD].sa_flags & SA_NOCLDSTOP)) signal_send_locked(parent, SIGCHLD, CLD_STOPPED, 0);
+    if (!(parent->sigact[SIGCHLD].sa_flags & SA_NOCLDSTOP)) {
+      parent->chld_status = (u32)sig;
+      signal_send_locked(parent, SIGCHLD, CLD_STOPPED, (u32)p->pid);
+    }
     wakeup_locked(parent);
   }
   sched();
@@ -255,7 +258,8 @@ static int setup_frame(struct proc *p, struct trapframe *tf, int sig, struct k_s
   if (frame == NULL) return -ENOMEM;
   ksigset_t oldmask = p->restore_mask ? p->saved_mask : p->sigblocked;
   if (rt) {
-    u32 info[4] = { (u32)sig, p->sigcode[sig], 0, p->sigaddr[sig] };
+    /* si_signo, si_code, si_errno, then si_addr, or si_pid, si_uid, si_status for SIGCHLD */
+    u32 info[6] = { (u32)sig, p->sigcode[sig], 0, p->sigaddr[sig], 0, sig == SIGCHLD ? p->chld_status : 0 };
     memcpy(frame + RT_INFO, info, sizeof info);
     u32 stack[3] = { p->ss_sp, p->ss_size, p->ss_size ? p->ss_flags : SS_DISABLE };
     memcpy(frame + RT_UC_STACK, stack, sizeof stack);

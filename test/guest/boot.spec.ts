@@ -1,6 +1,7 @@
 // The guest kernel on the bare machine with the committed userland: boot to a shell, basic
-// commands, pipelines, files, a fork/exec/wait storm, ^C, a faulting program, persistence
-// across a reboot, and a clean e2fsck after the guest powered off.
+// commands, pipelines, files, line editing and ^D on the console, kill and ps, a
+// fork/exec/wait storm, ^C, a faulting program, persistence across a power cycle and a
+// reboot, and a clean e2fsck after the guest powered off.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bootToPrompt, e2fsck, makeImage, powerOff, run, type GuestSession } from './support.js';
 
@@ -39,6 +40,10 @@ describe('guest kernel: boot and the userland shell', () => {
     expect(run(s, 'cat /tmp/t/file')).toBe('persistent data\n');
     run(s, 'cp /tmp/t/file /tmp/t/copy; rm /tmp/t/file');
     expect(run(s, 'ls /tmp/t')).toBe('copy\n');
+    run(s, 'mv /tmp/t/copy /tmp/t/moved; mkdir /tmp/t/sub; mv /tmp/t/moved /tmp/t/sub');
+    expect(run(s, 'ls /tmp/t /tmp/t/sub')).toMatch(/^\/tmp\/t:\nsub\n[^]*\/tmp\/t\/sub:\nmoved\n$/);
+    run(s, 'mv /tmp/t/sub/moved /tmp/t/copy; rm -r /tmp/t/sub');
+    expect(run(s, 'ls /tmp/t')).toBe('copy\n');
     expect(run(s, 'cat /tmp/t/file')).toMatch(/No such file|cannot open|not found/i);
   });
 
@@ -53,6 +58,38 @@ describe('guest kernel: boot and the userland shell', () => {
     expect(run(s, cmd)).toBe('storm-done\n');
     const pipes = Array.from({ length: 20 }, (_, i) => `echo ${i} | cat`).join('; ');
     expect(run(s, pipes).split('\n').filter(Boolean)).toHaveLength(20);
+  });
+
+  it('edits the input line: echo, erase, kill line', () => {
+    s.type('echo abX\x7fc\n');
+    expect(s.waitForPrompt()).toBeNull();
+    expect(s.recent).toContain('echo abX\b \bc\r\n');   // echoed, and the erase rubbed out
+    expect(s.recent).toMatch(/\r\nabc\r\n/);
+    s.type('echo wrong\x15echo right\n');
+    expect(s.waitForPrompt()).toBeNull();
+    expect(s.recent).toMatch(/\r\nright\r\n/);
+    expect(s.recent).not.toMatch(/\r\nwrong/);
+  });
+
+  it('^D ends the input of a program reading the console', () => {
+    run(s, 'mkdir -p /tmp');
+    s.type('cat > /tmp/typed\n');
+    expect(s.runFor(50)).toBeNull();
+    s.type('line one\npartial');
+    expect(s.runFor(50)).toBeNull();
+    s.type('\x04');                // ^D after text: the partial line is read without a newline
+    expect(s.runFor(50)).toBeNull();
+    s.type('\x04');                // ^D on an empty line: end of file, cat exits
+    expect(s.waitForPrompt()).toBeNull();
+    expect(run(s, 'cat /tmp/typed; echo .')).toBe('line one\npartial.\n');
+    expect(run(s, 'wc -c /tmp/typed')).toMatch(/^ *16\b/);
+  });
+
+  it('kill and ps: a background job is listed, killed and gone', () => {
+    const pid = /^\[(\d+)\]$/m.exec(run(s, 'sleep 100 &'))![1];
+    expect(run(s, 'ps')).toMatch(new RegExp(`^ *${pid} +\\d+ S sleep$`, 'm'));
+    expect(run(s, `kill ${pid}; wait; echo reaped`)).toBe('reaped\n');
+    expect(run(s, 'ps')).not.toMatch(/ sleep$/m);
   });
 
   it('^C kills a foreground sleep 100 and the shell lives on', () => {
@@ -80,9 +117,15 @@ describe('guest kernel: boot and the userland shell', () => {
     expect(fsck.status).toBe(0);
   });
 
-  it('keeps files across a reboot (second boot on the same image)', () => {
+  it('keeps files across a power cycle (second boot on the same image) and a reboot', () => {
     s = bootToPrompt(image.path, { cpus: 1 });
     expect(run(s, 'cat /tmp/t/copy')).toBe('persistent data\n');
+    run(s, 'echo written before reboot > /tmp/t/second');
+    s.type('reboot\n');
+    expect(s.waitFor(/disco guest kernel/)).toBeNull();   // the machine reset and boots again
+    expect(s.waitForPrompt()).toBeNull();
+    expect(s.boots).toBe(2);
+    expect(run(s, 'cat /tmp/t/second /tmp/t/copy')).toBe('written before reboot\npersistent data\n');
     run(s, 'rm -r /tmp/t');
     expect(powerOff(s)).toEqual({ kind: 'poweroff', code: 0 });
     expect(e2fsck(image.path).status).toBe(0);

@@ -1,6 +1,8 @@
 // The kernel's own test programs (test/guest/progs, built here with the cross compiler):
-// signal frames and sigreturn, SA_SIGINFO fault information, FPU state across context
-// switches, mmap/munmap/mprotect/brk and copy-on-write after fork, and unknown syscalls.
+// signal frames and sigreturn, SA_SIGINFO fault information, SIGCHLD, the console's ioctls,
+// TLS through set_thread_area and rdhwr, FPU state across context switches,
+// mmap/munmap/mprotect/brk and copy-on-write after fork, unknown syscalls, and a process
+// exhausting memory.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bootToPrompt, e2fsck, makeImage, powerOff, run, type GuestSession } from './support.js';
 
@@ -22,6 +24,18 @@ describe('guest kernel: test programs', () => {
     expect(out).toContain('sigtest: SIGUSR1 handled');
     expect(out).toContain('SIGSEGV at 0x00001234 (expected)');
     expect(out).toContain('status=0');
+  });
+
+  it('sends SIGCHLD with the child\'s pid and status when a child exits or is killed', () => {
+    expect(run(s, 'sigchld')).toBe('sigchld: OK\n');
+  });
+
+  it('answers TCGETS, TCSETS and TIOCGWINSZ on the console and ENOTTY on a pipe', () => {
+    expect(run(s, 'ttytest')).toBe('ttytest: OK\n');
+  });
+
+  it('keeps each process\'s TLS pointer (set_thread_area, rdhwr UserLocal) across switches and fork', () => {
+    expect(run(s, 'tlstest')).toBe('tlstest: OK\n');
   });
 
   it('keeps every process\'s FPU registers across context switches', () => {

@@ -39,6 +39,8 @@ export interface GuestOptions {
   clock?: () => number;
   /** Called after every slice of emulated time (a few ms): flush output, pace, etc. */
   onSlice?: () => void;
+  /** Emulated cycles per slice (default 5 ms): the resolution of waits and of `seconds` at their end. */
+  sliceCycles?: number;
 }
 
 export type GuestEnd =
@@ -96,10 +98,13 @@ export class GuestSession {
   private kernelBytes: Uint8Array;
   private disk: FileBlockBackend | null = null;
   private inputMark = 0;
+  private readonly slice: number;
 
   constructor(private readonly opts: GuestOptions) {
     this.kernelBytes = typeof opts.kernel === 'string' ? readFileSync(opts.kernel) : opts.kernel;
     if ((opts.cmdline ?? '').length > CMDLINE_MAX) throw new RangeError(`boot command line longer than ${CMDLINE_MAX} bytes`);
+    this.slice = opts.sliceCycles ?? SLICE;
+    if (!(this.slice >= 1)) throw new RangeError('sliceCycles must be at least 1');
   }
 
   /** Power on (or again after a reset): fresh machine, same disk file. */
@@ -144,7 +149,7 @@ export class GuestSession {
     while (off < bytes.length) {
       const n = this.machine.devices.uart.input(bytes.subarray(off));
       off += n;
-      if (off < bytes.length) this.machine.run(SLICE);
+      if (off < bytes.length) this.machine.run(this.slice);
     }
   }
 
@@ -163,7 +168,7 @@ export class GuestSession {
     const c0 = this.machine.now;
     for (;;) {
       if (done()) return null;
-      const r = this.machine.run(SLICE);
+      const r = this.machine.run(this.slice);
       this.opts.onSlice?.();
       if (r === 'poweroff' || r === 'reset') {
         const code = (this.machine.power as { code: number }).code | 0;

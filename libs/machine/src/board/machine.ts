@@ -158,7 +158,10 @@ export class Machine {
   startCpu(cpu: number, pc: number, arg: number): void {
     const c = this.cpus[cpu];
     if (c === undefined) return;
-    c.cycles = Math.max(c.cycles, this.now);
+    if (c.cycles < this.now) {
+      c.idleCycles += this.now - c.cycles; // held until now: idle time
+      c.cycles = this.now;
+    }
     writeCp0(c, CP0.Status, STATUS.CU1);
     c.gpr[4] = cpu;
     c.gpr[5] = (VSEG.KSEG1 | DEVICE_BASE.BOARD_INFO) | 0;

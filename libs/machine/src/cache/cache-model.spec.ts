@@ -300,6 +300,25 @@ describe('CacheModel miss counters', () => {
     mc.drainHot((page, node, count) => hot.push([page, node, count]));
     expect(hot).toEqual([[0, 0, 3]]);
   });
+
+  it('counts coherence writes per page: write misses and upgrades, not read misses or private write hits', () => {
+    const mc = new MissCounters({ memoryBytes: MEM, nodes: 2 });
+    const m = small({ missCounters: mc });
+    m.access(0, 0x10, false); // read miss
+    m.access(2, 0x10, false); // read miss: shared by two CPUs
+    expect(mc.writeCount(0)).toBe(0);
+    m.access(2, 0x10, true); // upgrade
+    expect(mc.writeCount(0)).toBe(1);
+    m.access(2, 0x10, true); // write hit on its own Modified line: no coherence traffic
+    expect(mc.writeCount(0)).toBe(1);
+    m.access(0, 0x1010, true); // write miss on page 1
+    expect(mc.writeCount(1)).toBe(1);
+    mc.resetPage(0);
+    expect(mc.writeCount(0)).toBe(0);
+    expect(mc.writeCount(1)).toBe(1);
+    mc.resetCounters();
+    expect(mc.writeCount(1)).toBe(0);
+  });
 });
 
 // ---- randomized comparison against a straightforward reference model -----------------------

@@ -430,7 +430,7 @@ export class CacheModel {
     this.fill(cpu, line, base);
     if (isWrite) this.writeMisses[cpu]++;
     else this.readMisses[cpu]++;
-    if (this.missCounters !== undefined) this.missCounters.record(pa, node);
+    if (this.missCounters !== undefined) this.missCounters.record(pa, node, isWrite);
     if (local) {
       this.localMisses[cpu]++;
       this.localStall[cpu] += this.localMissCycles;
@@ -448,6 +448,7 @@ export class CacheModel {
     this.owner[line] = cpu;
     this.dirty[line] = 1;
     this.upgrades[cpu]++;
+    if (this.missCounters !== undefined) this.missCounters.recordWrite(line << this.lineShift);
     if (((line / this.linesPerNode) | 0) === this.cpuNode[cpu]) {
       this.localStall[cpu] += this.localMissCycles;
       return this.localMissCycles;

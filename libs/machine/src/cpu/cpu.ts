@@ -44,6 +44,14 @@ export interface MemoryTiming {
   uncached(cpu: number, pa: number, isWrite: boolean): number;
 }
 
+/** Emulated cycles by privilege mode (busy cycles only) and idle cycles (WAIT, or held before start); see `cycleSplit`. */
+export interface CycleSplit {
+  user: number;
+  supervisor: number;
+  kernel: number;
+  idle: number;
+}
+
 /** The last exception taken in hostExceptions mode (the Linux user-mode runner reads it). */
 export interface HostException {
   code: number;
@@ -58,6 +66,8 @@ export interface HostException {
 const { FastMap, FT_FRAME_SHIFT, FT_UNCACHED, FT_VALID, FT_WRITABLE, MODE_READ_MASK, MODE_WRITE_MASK } = fastMap;
 const { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, translateSlow } = translation;
 const MODE_KERNEL = 0;
+const MODE_SUPERVISOR = 1;
+const MODE_USER = 2;
 
 export class Cpu {
   readonly gpr = new Int32Array(32);
@@ -84,8 +94,12 @@ export class Cpu {
   cycles = 0;
   /** Instructions retired. */
   instret = 0;
-  /** Idle cycles spent in WAIT. */
+  /** Idle cycles: spent in WAIT, or held before the board started this CPU. */
   idleCycles = 0;
+  /** Busy cycles charged to each mode (index = mode) up to the last mode change. */
+  private readonly modeCycles = new Float64Array(3);
+  /** Busy cycles (cycles - idleCycles) at the last mode change. */
+  private modeMark = 0;
   /** Cycle at which Count reaches Compare next. */
   timerDeadline = Infinity;
   countBase = 0;
@@ -145,6 +159,7 @@ export class Cpu {
     this.tlb.reset();
     this.fpu.reset();
     this.cycles = this.instret = this.idleCycles = 0;
+    this.clearCycleSplit();
     this.hwLines = 0;
     this.waiting = false;
     this.llBit = false;
@@ -186,10 +201,35 @@ export class Cpu {
 
   /** Mode-dependent masks; called by CP0 whenever Status or the exception level changes. */
   setMode(mode: number): void {
+    const busy = this.cycles - this.idleCycles;
+    this.modeCycles[this.mode] += busy - this.modeMark;
+    this.modeMark = busy;
     this.mode = mode;
     this.readMask = MODE_READ_MASK[mode];
     this.writeMask = MODE_WRITE_MASK[mode];
     this.fetchTag = -1;
+  }
+
+  /**
+   * Cycles since reset by what the CPU was doing: running in user, supervisor or kernel mode
+   * (instructions and their stalls), or idle (in WAIT, or held before it was started). The
+   * four add up to `cycles`. Charged on mode changes only, so the loop pays nothing for it.
+   */
+  cycleSplit(): CycleSplit {
+    const current = this.cycles - this.idleCycles - this.modeMark;
+    const m = this.modeCycles;
+    return {
+      user: m[MODE_USER] + (this.mode === MODE_USER ? current : 0),
+      supervisor: m[MODE_SUPERVISOR] + (this.mode === MODE_SUPERVISOR ? current : 0),
+      kernel: m[MODE_KERNEL] + (this.mode === MODE_KERNEL ? current : 0),
+      idle: this.idleCycles,
+    };
+  }
+
+  /** Restart the per-mode accounting (after an owner reset `cycles` and `idleCycles`). */
+  clearCycleSplit(): void {
+    this.modeCycles.fill(0);
+    this.modeMark = this.cycles - this.idleCycles;
   }
 
   // ---------------------------------------------------------------------------------------

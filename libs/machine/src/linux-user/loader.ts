@@ -58,6 +58,17 @@ export function checkExecutable(bytes: Uint8Array): ElfImage | number {
   return elf;
 }
 
+/** Why `checkExecutable` refused `bytes`, in words for the user (the runner's first program). */
+export function explainNotExecutable(bytes: Uint8Array): string {
+  if (bytes.length < 4 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
+    return 'not an ELF file (Exec format error)';
+  }
+  const elf = parseElf(bytes);
+  if (isElfError(elf)) return `malformed or truncated ELF: ${elf.error} (Exec format error)`;
+  if (elf.hasInterp) return 'dynamically linked (it has PT_INTERP); only static executables run (Exec format error)';
+  return 'not a static MIPS32 little-endian o32 executable (Exec format error)';
+}
+
 /**
  * Build a fresh image in `p` (whose address space must be empty). Returns 0, or an errno when
  * the image does not fit (the process is then unusable: exec has passed the point of no return).

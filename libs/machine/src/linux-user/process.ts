@@ -74,6 +74,8 @@ export function resetUserCpu(cpu: Cpu): void {
   cpu.hi = cpu.lo = 0;
   cpu.fpu.reset();
   cpu.cycles = 0;
+  cpu.idleCycles = 0;
+  cpu.clearCycleSplit();
   cpu.instret = 0;
   cpu.llBit = false;
   cpu.waiting = false;

@@ -2,12 +2,14 @@
 // the first process with the host's stdio, environment and cwd, runs every process to the end
 // and reports the exit status plus instruction/cycle counts.
 
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CacheModel } from '../cache/cache-model.js';
 import type { MemoryTiming } from '../cpu/cpu.js';
 import { E } from './abi.js';
 import { execProgram, setupStdio } from './exec.js';
 import { Kernel } from './kernel.js';
+import { explainNotExecutable } from './loader.js';
 import { ttyRestore } from './tty.js';
 
 export interface UserRunOptions {
@@ -63,7 +65,7 @@ export function runUser(opts: UserRunOptions): UserRunResult {
   try {
     const err = execProgram(k, p, resolve(opts.elf), argv, envp, Buffer.from(opts.elf));
     if (err !== 0) {
-      k.warn(`disco: cannot run ${opts.elf}: ${errnoText(err)}\n`);
+      k.warn(`disco: cannot run ${opts.elf}: ${err === E.NOEXEC ? explainFile(opts.elf) : errnoText(err)}\n`);
       return { status: err === E.NOENT ? 127 : 126, instructions: 0, cycles: 0, seconds: (performance.now() - started) / 1000 };
     }
     const status = k.run();
@@ -72,6 +74,15 @@ export function runUser(opts: UserRunOptions): UserRunResult {
   } finally {
     ttyRestore();
     if (hostMask !== null) process.umask(hostMask);
+  }
+}
+
+/** The detailed reason a file the loader refused cannot run (it could be read a moment ago). */
+function explainFile(path: string): string {
+  try {
+    return explainNotExecutable(readFileSync(path));
+  } catch {
+    return errnoText(E.NOEXEC);
   }
 }
 

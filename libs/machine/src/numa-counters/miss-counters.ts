@@ -1,5 +1,6 @@
 // FLASH-style per-page cache-miss counters: for every 4 KiB machine page, one saturating miss
-// count per node, and a bounded ring of "hot page" notifications raised when a count reaches a
+// count per node and one count of coherence writes (write misses and upgrades, which tell
+// read-shared pages from write-shared ones), and a bounded ring of "hot page" notifications raised when a count reaches a
 // programmable threshold. The monitor's migration/replication policy (libs/disco numa/) reads these.
 
 /** Counters are kept per 4 KiB machine page (the MIPS base page; Disco maps 4 KB page pairs). */
@@ -37,6 +38,8 @@ export class MissCounters {
   readonly maxCount: number;
   /** Counts, indexed `page * nodes + node`. Read-only for consumers (the policy scans it). */
   readonly counts: Uint16Array | Uint32Array;
+  /** Coherence writes (write misses and upgrades) per page, from any node; saturating. */
+  readonly writes: Uint16Array | Uint32Array;
   readonly ringCapacity: number;
 
   private thresholdValue = 0;
@@ -64,6 +67,7 @@ export class MissCounters {
     this.nodes = nodes;
     this.pages = memoryBytes / MISS_PAGE_SIZE;
     this.counts = bits === 16 ? new Uint16Array(this.pages * nodes) : new Uint32Array(this.pages * nodes);
+    this.writes = bits === 16 ? new Uint16Array(this.pages) : new Uint32Array(this.pages);
     this.maxCount = bits === 16 ? 0xffff : 0xffffffff;
     this.ringCapacity = ringCapacity;
     this.ringPage = new Int32Array(ringCapacity);
@@ -89,16 +93,31 @@ export class MissCounters {
     this.thresholdValue = value;
   }
 
-  /** One cache miss to machine address `pa` from a CPU on `node`. Addresses outside RAM are ignored. */
-  record(pa: number, node: number): void {
+  /**
+   * One cache miss to machine address `pa` from a CPU on `node` (a write miss also counts as a
+   * coherence write). Addresses outside RAM are ignored.
+   */
+  record(pa: number, node: number, isWrite = false): void {
     const page = pa >>> MISS_PAGE_SHIFT;
     if (page >= this.pages) return;
+    if (isWrite && this.writes[page] !== this.maxCount) this.writes[page]++;
     const i = page * this.nodes + node;
     const counts = this.counts;
     const c = counts[i];
     if (c === this.maxCount) return; // saturated
     counts[i] = c + 1;
     if (c + 1 === this.thresholdValue) this.push(page, node, c + 1);
+  }
+
+  /** A write hit on a shared line (an upgrade): a coherence write without a miss. */
+  recordWrite(pa: number): void {
+    const page = pa >>> MISS_PAGE_SHIFT;
+    if (page < this.pages && this.writes[page] !== this.maxCount) this.writes[page]++;
+  }
+
+  /** Coherence writes to `page` since its counters were last reset. */
+  writeCount(page: number): number {
+    return this.writes[page];
   }
 
   /** The miss count of `page` (page number, not address) for `node`. */
@@ -118,12 +137,14 @@ export class MissCounters {
   /** Zero every counter (the policy's periodic reset). Pending notifications are kept. */
   resetCounters(): void {
     this.counts.fill(0);
+    this.writes.fill(0);
   }
 
   /** Zero one page's counters for all nodes (e.g. after the page was migrated or replicated). */
   resetPage(page: number): void {
     const base = page * this.nodes;
     this.counts.fill(0, base, base + this.nodes);
+    this.writes[page] = 0;
   }
 
   /** Back to power-on: counters, ring, overflow and raised totals zeroed; threshold kept. */
