@@ -15,7 +15,7 @@ import { addStandardDevices, buildImage, dir, merge, readHostTree } from '../../
 /** Power-off code the kernel uses after printing "panic:" (guest/kernel/defs.h). */
 export const KERNEL_PANIC_CODE = 0x7a;
 /** Physical address where the boot command line is placed (the kernel gets a kseg0 pointer). */
-const CMDLINE_PA = 0x400;
+export const CMDLINE_PA = 0x400;
 const CMDLINE_MAX = 255;
 /** Cycles per run() slice: 5 ms of emulated time. */
 const SLICE = MACHINE.CPU_CLOCK_HZ / 200;

@@ -1,0 +1,52 @@
+// GET /api/vms/:id/metrics: query and response.
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
+
+export class MetricsQueryDto {
+  @ApiPropertyOptional({ description: 'Start (ISO 8601); default 10 minutes before `to`', example: '2026-12-02T08:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date-time' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'End (ISO 8601); default now' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date-time' })
+  to?: string;
+
+  @ApiPropertyOptional({ description: 'Seconds per point (raised to the step of the tier that holds `from`)', minimum: 1, maximum: 86400, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @Min(1, { message: 'step must be at least 1' })
+  @Max(86400, { message: 'step must be at most 86400' })
+  @IsInt({ message: 'step must be a whole number of seconds' })
+  step?: number;
+}
+
+export class LiveSampleDto {
+  @ApiProperty() vmId!: string;
+  @ApiProperty() runId!: string;
+  @ApiProperty({ description: 'End of the interval, ms since the epoch' }) at!: number;
+  @ApiProperty() intervalMs!: number;
+  @ApiProperty() instructions!: number;
+  @ApiProperty() cycles!: number;
+  @ApiProperty() hostMs!: number;
+  @ApiProperty({ description: 'Guest million instructions per host second' }) mips!: number;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'The run so far: instructions, cycles, hostMs, boots' })
+  totals!: { instructions: number; cycles: number; hostMs: number; boots: number };
+}
+
+export class HistoryPointDto {
+  @ApiProperty({ description: 'Start of the interval' }) at!: string;
+  @ApiProperty() instructions!: number;
+  @ApiProperty() cycles!: number;
+  @ApiProperty() hostMs!: number;
+  @ApiProperty() mips!: number;
+}
+
+export class MetricsDto {
+  @ApiProperty({ type: LiveSampleDto, nullable: true, description: 'The latest sample while the VM runs' }) live!: LiveSampleDto | null;
+  @ApiProperty() stepSeconds!: number;
+  @ApiProperty({ description: 'Tier the history comes from: 1 (kept an hour), 60 (a week), 3600 (a year)' }) tierSeconds!: number;
+  @ApiProperty({ type: [HistoryPointDto], description: 'Intervals with samples, in time order' }) points!: HistoryPointDto[];
+}

@@ -1,0 +1,49 @@
+// Commands from the server to the machine worker: a closed union, one per operation. Every
+// command carries a sequence number; the worker answers each with one WorkerReply.
+
+/** A disk as the worker sees it: a host file at a controller slot. */
+export interface DiskSpec {
+  slot: number;
+  path: string;
+  readOnly: boolean;
+}
+
+/** Everything the worker needs to run one VM. */
+export interface VmSpec {
+  vmId: string;
+  runId: string;
+  name: string;
+  vcpus: number;
+  memoryMiB: number;
+  homeNode: number;
+  /** Kernel ELF on the host. */
+  kernelPath: string;
+  cmdline: string;
+  disks: DiskSpec[];
+  /** Typed into the console once the first shell prompt appears ('' for nothing). */
+  bootScript: string;
+}
+
+export type WorkerCommand =
+  /** Power a VM on as a new run. */
+  | { kind: 'start'; spec: VmSpec }
+  /** Power off at once. */
+  | { kind: 'stop'; vmId: string }
+  /** Ask the guest to power off; stop it if it has not after `timeoutMs`. */
+  | { kind: 'shutdown'; vmId: string; timeoutMs: number }
+  /** Stop running the VM's CPUs (time stands still for it). */
+  | { kind: 'pause'; vmId: string }
+  | { kind: 'resume'; vmId: string }
+  /** Hardware reset: the guest boots again, same run, same disks. */
+  | { kind: 'reset'; vmId: string }
+  /** Bytes typed on the VM's console. */
+  | { kind: 'consoleInput'; vmId: string; data: Uint8Array }
+  /** Report the machine's state (WorkerStatus). */
+  | { kind: 'status' }
+  /** Stop every VM and exit the worker. */
+  | { kind: 'exit' };
+
+export type WorkerCommandKind = WorkerCommand['kind'];
+
+/** A command as it travels: with its sequence number. */
+export type WorkerRequest = WorkerCommand & { seq: number };

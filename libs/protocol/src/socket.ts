@@ -1,0 +1,53 @@
+// socket.io event maps, typed once for the server's gateway and for clients. Connect with
+// `auth: { token }` (a bearer token; read role to watch, admin to type). Rooms are per VM
+// (`vm:<id>`): join one to get its console scrollback, then its live bytes.
+import type { ApiError } from './errors.js';
+import type { MetricSample } from './events.js';
+import type { ExitReason, VmState } from './vm-state.js';
+
+export interface ConsoleData {
+  vmId: string;
+  runId: string | null;
+  /** Raw console bytes. */
+  data: Uint8Array;
+}
+
+export interface VmStateChange {
+  vmId: string;
+  runId: string | null;
+  state: VmState;
+  /** Set when a run just ended. */
+  exitReason?: ExitReason;
+}
+
+export type Ack<T = Record<string, never>> = (reply: ({ ok: true } & T) | { ok: false; error: ApiError }) => void;
+
+/** What the server sends. */
+export interface ServerToClientEvents {
+  /** Sent once after console:join, before any console:output: the run's output so far (capped). */
+  'console:scrollback': (msg: ConsoleData) => void;
+  /** Live console bytes of a joined VM. */
+  'console:output': (msg: ConsoleData) => void;
+  /** Any VM changed state (sent to every connected client). */
+  'vm:state': (msg: VmStateChange) => void;
+  /** Samples of joined VMs, about once a second. */
+  'metrics:sample': (msg: MetricSample) => void;
+}
+
+/** What clients send. */
+export interface ClientToServerEvents {
+  'console:join': (msg: { vmId: string }, ack: Ack<{ state: VmState; runId: string | null }>) => void;
+  'console:leave': (msg: { vmId: string }, ack: Ack) => void;
+  /** Type on the console (admin tokens only). `data` is text (sent as latin-1 bytes) or bytes. */
+  'console:input': (msg: { vmId: string; data: string | Uint8Array }, ack: Ack) => void;
+}
+
+/** Room of one VM. */
+export function vmRoom(vmId: string): string {
+  return `vm:${vmId}`;
+}
+
+/** Most bytes of scrollback sent on join. */
+export const SCROLLBACK_BYTES = 64 * 1024;
+/** Most bytes accepted in one console:input. */
+export const CONSOLE_INPUT_MAX = 4096;
