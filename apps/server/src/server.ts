@@ -13,6 +13,7 @@ import { QuietLogger } from './common/quiet-logger.js';
 import { validationPipe } from './common/validation.js';
 import type { ServerConfig } from './config/config.js';
 import { repoRoot } from './config/paths.js';
+import { serveDashboard } from './dashboard/serve-dashboard.js';
 import { openApiDocument } from './openapi.js';
 
 export interface Started {
@@ -30,6 +31,7 @@ export async function createApp(config: ServerConfig, logger: LogLevel[] | false
     abortOnError: false,
   });
   app.setGlobalPrefix('api');
+  serveDashboard(app);
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ErrorFilter());
   SwaggerModule.setup('api/docs', app, () => openApiDocument(app, version()));

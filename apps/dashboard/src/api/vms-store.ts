@@ -1,0 +1,90 @@
+// The VM list, shared by every page: loaded from GET /api/vms, kept current by vm:state events
+// (state and run change at once) and refreshed every REFRESH_MS and on reconnect, so edits made
+// elsewhere show up. Also the start time of each open run (for uptime), from GET /api/vms/:id/runs.
+import type { RunView, VmView } from '../protocol';
+import { api, ApiFailure } from './client';
+import type { Live } from './live';
+
+const REFRESH_MS = 10_000;
+
+export interface VmsSnapshot {
+  vms: VmView[];
+  loaded: boolean;
+  error: ApiFailure | null;
+  /** runId -> ISO start time. */
+  runStarts: Record<string, string>;
+}
+
+export class VmsStore {
+  private snap: VmsSnapshot = { vms: [], loaded: false, error: null, runStarts: {} };
+  private readonly listeners = new Set<() => void>();
+  private readonly offs: (() => void)[] = [];
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private pendingRuns = new Set<string>();
+
+  constructor(live: Live) {
+    this.offs.push(live.onState((m) => {
+      const known = this.snap.vms.some((v) => v.id === m.vmId);
+      if (!known) return void this.refresh();
+      this.set({ vms: this.snap.vms.map((v) => (v.id === m.vmId ? { ...v, state: m.state, runId: m.runId } : v)) });
+      this.loadStarts();
+    }));
+    this.offs.push(live.onStatus((s) => {
+      if (s === 'connected') void this.refresh();
+    }));
+    this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
+    void this.refresh();
+  }
+
+  get snapshot(): VmsSnapshot {
+    return this.snap;
+  }
+
+  subscribe = (l: () => void): (() => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+
+  private set(part: Partial<VmsSnapshot>): void {
+    this.snap = { ...this.snap, ...part };
+    this.listeners.forEach((l) => l());
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const vms = await api.get<VmView[]>('/vms');
+      this.set({ vms, loaded: true, error: null });
+      this.loadStarts();
+    } catch (e) {
+      this.set({ loaded: true, error: e instanceof ApiFailure ? e : new ApiFailure(0, 'network', String(e)) });
+    }
+  }
+
+  /** Put a VM as the server just returned it (after an action or an edit). */
+  put(vm: VmView): void {
+    const has = this.snap.vms.some((v) => v.id === vm.id);
+    this.set({ vms: has ? this.snap.vms.map((v) => (v.id === vm.id ? vm : v)) : [...this.snap.vms, vm] });
+    this.loadStarts();
+  }
+
+  drop(id: string): void {
+    this.set({ vms: this.snap.vms.filter((v) => v.id !== id) });
+  }
+
+  private loadStarts(): void {
+    for (const v of this.snap.vms) {
+      const runId = v.runId;
+      if (runId === null || this.snap.runStarts[runId] !== undefined || this.pendingRuns.has(runId)) continue;
+      this.pendingRuns.add(runId);
+      api.get<RunView[]>(`/vms/${v.id}/runs?limit=1`).then((runs) => {
+        const run = runs.find((r) => r.id === runId);
+        if (run !== undefined) this.set({ runStarts: { ...this.snap.runStarts, [runId]: run.startedAt } });
+      }, () => undefined).finally(() => this.pendingRuns.delete(runId));
+    }
+  }
+
+  close(): void {
+    this.offs.forEach((f) => f());
+    if (this.timer !== null) clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,203 @@
+// The dashboard end to end: Debian's Chromium (playwright-core) against the built server
+// (`bin/disco serve`: real SQLite file in a temp dir, real machine worker booting the guest),
+// served at `/` by the server itself. An operator signs in, is told off by the form, creates a
+// VM, starts it, types `echo hello` into its console and sees `hello`, watches a live chart
+// grow, shuts the VM down and finds the run (exit reason and console log) in its history and
+// its metrics in the stored history; a read-only token sees everything and can change nothing.
+// Every page is saved as a screenshot under test/artifacts/dashboard/.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import type { Page } from 'playwright-core';
+import { api, ADMIN_TOKEN, startServer, tempDataDir, type ServerProcess } from '../server/support.js';
+import { consoleText, eventually, openBrowser, shot, signInWith, textMatches, type Browser } from './browser.js';
+
+let data: ReturnType<typeof tempDataDir>;
+let server: ServerProcess;
+let admin: Browser;
+let page: Page;
+let vmId = '';
+
+beforeAll(async () => {
+  data = tempDataDir();
+  [server, admin] = await Promise.all([startServer(data.dir, { DISCO_SHUTDOWN_TIMEOUT_MS: '5000' }), openBrowser()]);
+  page = admin.page;
+});
+
+afterAll(async () => {
+  await admin?.close();
+  await server?.stop();
+  data?.cleanup();
+});
+
+/** The points a chart (by test id) holds now. */
+async function points(p: Page, testId: string): Promise<number> {
+  return Number(await p.getByTestId(testId).getAttribute('data-points'));
+}
+
+async function stateOf(p: Page): Promise<string | null> {
+  return p.locator('.vm-head [data-state]').getAttribute('data-state');
+}
+
+describe('an operator in the dashboard', () => {
+  test('the server serves the dashboard at / and for its own paths', async () => {
+    for (const path of ['/', '/vms/some-id/runs']) {
+      const res = await fetch(server.url + path);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toMatch(/<div id="root">/);
+    }
+    expect((await fetch(server.url + '/assets/missing.js')).status).toBe(404);
+    expect((await fetch(server.url + '/api/nothing-here')).status).toBe(404);
+  });
+
+  test('a wrong token is refused; the admin token signs in to the machine overview', async () => {
+    await signInWith(page, server.url, 'not-a-real-token-at-all');
+    await textMatches(page.getByRole('alert'), 'refused this token');
+    await shot(page, '01-sign-in-refused');
+    await signInWith(page, server.url, ADMIN_TOKEN);
+    await page.getByRole('heading', { name: 'Machine' }).waitFor();
+    await page.getByTestId('link-status').filter({ hasText: 'Live' }).waitFor();
+    await textMatches(page.getByLabel('Node 3'), 'cpu7');
+    await textMatches(page.locator('.who'), 'admin');
+    await page.getByRole('table', { name: 'Virtual machines' }).getByText('demo-smp').waitFor();
+    await shot(page, '02-overview');
+  });
+
+  test('a bad form shows the server\'s messages beside the fields, and creates nothing', async () => {
+    await page.getByRole('link', { name: 'Virtual machines' }).click();
+    await page.getByRole('button', { name: 'New VM' }).click();
+    await page.getByLabel('Name').fill('Bad Name');
+    await page.getByLabel('vCPUs').fill('0');
+    await page.getByLabel('Memory (MiB)').fill('lots');
+    await page.getByRole('button', { name: 'Create VM' }).click();
+    const nameField = page.locator('.field', { has: page.locator('#name') });
+    await textMatches(nameField.locator('.field-error'), 'name must be a lower-case letter');
+    await textMatches(page.locator('.field', { has: page.locator('#vcpus') }).locator('.field-error'), 'vcpus must be at least 1');
+    await textMatches(page.locator('.field', { has: page.locator('#memoryMiB') }).locator('.field-error'), 'memoryMiB must be a whole number');
+    expect(await page.locator('#name').getAttribute('aria-invalid')).toBe('true');
+    await shot(page, '03-form-errors');
+    expect((await api<unknown[]>(server.url, 'GET', '/api/vms')).body).toHaveLength(2);
+  });
+
+  test('create a VM', async () => {
+    await page.getByLabel('Name').fill('web-1');
+    await page.getByLabel('vCPUs').fill('1');
+    await page.getByLabel('Memory (MiB)').fill('16');
+    await page.getByRole('button', { name: 'Create VM' }).click();
+    await page.getByRole('heading', { name: 'web-1' }).waitFor();
+    expect(await stateOf(page)).toBe('stopped');
+    vmId = new URL(page.url()).pathname.split('/')[2]!;
+    expect((await api<{ name: string }>(server.url, 'GET', `/api/vms/${vmId}`)).body.name).toBe('web-1');
+    expect(await page.getByRole('button', { name: 'Stop web-1' }).isDisabled()).toBe(true);
+  });
+
+  test('start it, type echo hello into its console, see hello', async () => {
+    await page.getByRole('button', { name: 'Start web-1' }).click();
+    await page.locator('.vm-head [data-state="running"]').waitFor({ timeout: 20_000 });
+    expect(await page.getByRole('button', { name: 'Start web-1' }).isDisabled()).toBe(true);
+    await eventually('a shell prompt', () => consoleText(page), (t) => /\n#\s*$/.test(t), 20_000);
+    await page.getByTestId('console').click();
+    await page.keyboard.type('echo hello');
+    await page.keyboard.press('Enter');
+    await eventually('hello echoed', () => consoleText(page), (t) => /echo hello\s*\n\s*hello\s*\n/.test(t));
+  });
+
+  test('a live chart grows with the samples', async () => {
+    const before = await points(page, 'chart-mips');
+    await eventually('two more samples', () => points(page, 'chart-mips'), (n) => n >= before + 2);
+    expect(await page.getByTestId('chart-mips').locator('.chart-empty').count()).toBe(0);
+    await shot(page, '04-vm-console-live');
+  });
+
+  test('the VM list shows it running with its uptime and load', async () => {
+    await page.getByRole('link', { name: 'Virtual machines' }).click();
+    const row = page.locator('tr[data-vm="web-1"]');
+    await eventually('web-1 running in the list', () => row.locator('[data-state]').getAttribute('data-state'), (s) => s === 'running');
+    await eventually('an uptime', async () => (await row.locator('td').nth(4).innerText()).trim(), (t) => /^\d+(s|m)/.test(t));
+    await eventually('a host CPU share', async () => (await row.locator('td').nth(5).innerText()).trim(), (t) => /%$/.test(t));
+    expect(await row.getByRole('button', { name: 'Shut down web-1' }).isEnabled()).toBe(true);
+    await shot(page, '05-vm-list');
+  });
+
+  test('shut it down; the run is in its history with its exit reason and console log', async () => {
+    await row(page, 'web-1').getByRole('link', { name: 'web-1' }).click();
+    await page.getByRole('button', { name: 'Shut down web-1' }).click();
+    await page.locator('.vm-head [data-state="stopped"]').waitFor({ timeout: 20_000 });
+    await page.getByRole('link', { name: 'Runs' }).click();
+    const first = page.locator('tr[data-run]').first();
+    await textMatches(first, 'shutdown');
+    await textMatches(page.getByTestId('run-log'), 'hello');
+    await textMatches(page.getByLabel(/^Run run-/), /instructions/i);
+    await shot(page, '06-vm-runs');
+  });
+
+  test('its stored metrics show in the history, with range presets', async () => {
+    await page.getByRole('link', { name: 'Metrics history' }).click();
+    await eventually('stored points', () => points(page, 'history-mips'), (n) => n > 0);
+    await page.getByRole('radio', { name: 'Last day' }).click();
+    expect(await page.getByRole('radio', { name: 'Last day' }).getAttribute('aria-checked')).toBe('true');
+    await eventually('stored points over a day', () => points(page, 'history-mips'), (n) => n > 0);
+    await shot(page, '07-vm-metrics-history');
+  });
+
+  test('its events, and the audit log', async () => {
+    await page.locator('.tabs').getByRole('link', { name: 'Events' }).click();
+    await textMatches(page.getByLabel('Events'), 'vm.start');
+    await textMatches(page.getByLabel('Events'), 'run.ended');
+    await shot(page, '08-vm-events');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Events' }).click();
+    await page.getByRole('heading', { name: 'Events', level: 1 }).waitFor();
+    await textMatches(page.locator('table'), 'vm.created');
+    await shot(page, '09-events');
+    expect(admin.errors).toEqual([]);
+  });
+});
+
+function row(p: Page, name: string): ReturnType<Page['locator']> {
+  return p.locator(`tr[data-vm="${name}"]`);
+}
+
+describe('a read-only token', () => {
+  let reader: Browser;
+
+  beforeAll(async () => {
+    reader = await openBrowser({ width: 1366, height: 768 });
+  });
+
+  afterAll(async () => {
+    await reader?.close();
+  });
+
+  test('sees everything, and every change is disabled with the reason', async () => {
+    const made = await api<{ token: string }>(server.url, 'POST', '/api/tokens', { body: { name: 'viewer', role: 'read' } });
+    expect(made.status).toBe(201);
+    const p = reader.page;
+    await signInWith(p, server.url, made.body.token);
+    await p.getByRole('heading', { name: 'Machine' }).waitFor();
+    await textMatches(p.locator('.who'), 'read');
+    await textMatches(p.getByRole('note').first(), 'Read-only token');
+    await p.getByRole('link', { name: 'Virtual machines' }).click();
+    const start = row(p, 'web-1').getByRole('button', { name: 'Start web-1' });
+    expect(await start.isDisabled()).toBe(true);
+    expect(await start.getAttribute('title')).toMatch(/read-only/);
+    expect(await p.getByRole('button', { name: 'New VM' }).isDisabled()).toBe(true);
+    await shot(p, '10-read-only-list');
+    await row(p, 'web-1').getByRole('link', { name: 'web-1' }).click();
+    await eventually('the scrollback', () => consoleText(p), (t) => /hello/.test(t));
+    await textMatches(p.getByTestId('console-mode'), 'read-only');
+    expect(await p.getByRole('button', { name: 'Delete web-1' }).isDisabled()).toBe(true);
+    await shot(p, '11-read-only-vm');
+  });
+
+  test('the server refuses it a change, and the form says why', async () => {
+    const p = reader.page;
+    await p.goto(`${server.url}/vms/${vmId}/edit`);
+    await p.getByRole('note').filter({ hasText: 'read-only' }).last().waitFor();
+    expect(await p.getByLabel('Name').isDisabled()).toBe(true);
+    // The page's own token, straight at the API: 403 with the reason the buttons show.
+    const status = await p.evaluate(`fetch('/api/vms/${vmId}/start', { method: 'POST',
+      headers: { authorization: 'Bearer ' + sessionStorage.getItem('disco.token') } }).then((r) => r.status)`);
+    expect(status).toBe(403);
+    expect((await api<{ state: string }>(server.url, 'GET', `/api/vms/${vmId}`)).body.state).toBe('stopped');
+    await shot(p, '12-read-only-form');
+    expect(reader.errors).toEqual([]);
+  });
+});
