@@ -21,8 +21,8 @@
 #define MAXARGV     4096      /* argv + envp entries at execve */
 #define PIPESIZE    4096      /* pipe buffer bytes (also PIPE_BUF) */
 #define TTYBUF      4096      /* tty input buffer bytes */
-#define NSIG        128       /* signal numbers 1..NSIG-1 (kernel _NSIG = 128) */
 #define MAXPROCNAME 16        /* prctl(PR_SET_NAME) / comm length */
 #define USER_STACK_SIZE (8 * 1024 * 1024) /* RLIMIT_STACK */
+/* NSIG (signal numbers 1..NSIG-1) is ABI, not a limit: ../include/uapi/signal.h */
 
 #endif

@@ -21,13 +21,14 @@ static struct {
 
 void tty_init(void) {
   initlock(&tty.lock, "tty");
-  tty.t.c_iflag = ICRNL | 0x400;             /* ICRNL | IXON */
+  tty.t.c_iflag = ICRNL | IXON;
   tty.t.c_oflag = OPOST | ONLCR;
-  tty.t.c_cflag = 0x4bf;                     /* B38400 | CS8 | CREAD | HUPCL */
+  tty.t.c_cflag = B38400 | CS8 | CREAD | HUPCL;
   tty.t.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN;
   static const u8 cc[NCCS] = { [VINTR] = 3, [VQUIT] = 0x1c, [VERASE] = 0x7f, [VKILL] = 0x15,
-                               [VMIN] = 1, [VTIME] = 0, [8] = 0x11, [9] = 0x13, [VSUSP] = 0x1a,
-                               [12] = 0x12, [13] = 0x0f, [VWERASE] = 0x17, [15] = 0x16, [VEOF] = 4 };
+                               [VMIN] = 1, [VTIME] = 0, [VSTART] = 0x11, [VSTOP] = 0x13, [VSUSP] = 0x1a,
+                               [VREPRINT] = 0x12, [VDISCARD] = 0x0f, [VWERASE] = 0x17, [VLNEXT] = 0x16,
+                               [VEOF] = 4 };
   memcpy(tty.t.c_cc, cc, NCCS);
   tty.ws.ws_row = 24;
   tty.ws.ws_col = 80;

@@ -184,6 +184,15 @@ suite(`guest userland under ${runnerName}`, () => {
     expect(existsSync(join(dir, 'x'))).toBe(false);
   });
 
+  it('cp and mv: usage, a file as the target of several, a missing source', async () => {
+    const dir = tempDir();
+    const script = 'echo x > f; cp f 2>&1; echo $?; mv f f f 2>&1; echo $?; mv nothing g 2>&1; echo $?; cp nothing g 2>&1; echo $?';
+    expect(await sh(script, dir)).toBe(
+      'usage: cp src dst | cp src... dir\n2\nmv: f: not a directory\n1\n' +
+        'mv: nothing -> g: No such file or directory\n1\ncp: nothing: No such file or directory\n1\n',
+    );
+  });
+
   it('sh: pipelines, redirections, $?, && and ||', async () => {
     const dir = tempDir();
     const script = [

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <errno.h>
 #include <sys/stat.h>
+#include "targets.h"
 
 static char buf[16384];
 
@@ -45,31 +46,5 @@ static int copy_file(const char *src, const char *dst)
 
 int main(int argc, char **argv)
 {
-  struct stat st;
-  int i, status = 0, todir;
-
-  if (argc < 3) {
-    fprintf(stderr, "usage: cp src dst | cp src... dir\n");
-    return 2;
-  }
-  todir = stat(argv[argc - 1], &st) == 0 && S_ISDIR(st.st_mode);
-  if (argc > 3 && !todir) {
-    fprintf(stderr, "cp: %s: not a directory\n", argv[argc - 1]);
-    return 1;
-  }
-  for (i = 1; i < argc - 1; i++) {
-    const char *dst = argv[argc - 1];
-    char *path = 0;
-    if (todir) {
-      const char *base = strrchr(argv[i], '/');
-      base = base ? base + 1 : argv[i];
-      path = malloc(strlen(dst) + strlen(base) + 2);
-      sprintf(path, "%s/%s", dst, base);
-      dst = path;
-    }
-    if (copy_file(argv[i], dst) < 0)
-      status = 1;
-    free(path);
-  }
-  return status;
+  return each_target(argc, argv, "cp", copy_file);
 }

@@ -6,11 +6,14 @@
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Machine } from '../../../../libs/machine/src/board/machine.js';
 import { FileBlockBackend } from '../../../../libs/machine/src/devices/block/block.backend.js';
 import { MACHINE } from '../../../../libs/machine/src/board/memory-map.js';
 import { addStandardDevices, buildImage, dir, merge, readHostTree } from '../../../../libs/ext2/src/index.js';
+import { repoRoot } from '../repo-root.js';
+
+export { repoRoot }; // for the commands that import it from here
 
 /** Power-off code the kernel uses after printing "panic:" (guest/kernel/defs.h). */
 export const KERNEL_PANIC_CODE = 0x7a;
@@ -47,17 +50,6 @@ export type GuestEnd =
   | { kind: 'poweroff'; code: number }
   | { kind: 'panic'; message: string }
   | { kind: 'timeout' };
-
-/** The repository root: the nearest directory above this module with a package.json. */
-export function repoRoot(): string {
-  let d = import.meta.dirname;
-  while (!existsSync(join(d, 'package.json'))) {
-    const up = dirname(d);
-    if (up === d) return process.cwd();
-    d = up;
-  }
-  return d;
-}
 
 export function defaultKernelPath(): string {
   return join(repoRoot(), 'guest', 'images', 'kernel-bare.elf');

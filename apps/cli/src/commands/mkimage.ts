@@ -2,10 +2,11 @@
 // (guest/images/rootfs/) plus host directories given with --add, with libs/ext2's own writer.
 // Exit status: 0 written, 1 failure (content does not fit, I/O error), 2 bad arguments.
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   addStandardDevices, buildImage, dir, Ext2Error, merge, mkdirp, readHostTree, splitPath, type DirNode,
 } from '../../../../libs/ext2/src/index.js';
+import { repoRoot } from '../repo-root.js';
 
 const MiB = 1024 * 1024;
 /** Largest --size in MiB: every group carries a superblock and GDT copy, so keep images modest. */
@@ -38,17 +39,6 @@ interface Options {
   /** The default userland: path, and whether it must exist (only when given with --rootfs). */
   rootfs: { path: string; required: boolean } | null;
   label?: string;
-}
-
-/** The repository root: the nearest directory above this module with a package.json. */
-function repoRoot(): string {
-  let d = import.meta.dirname;
-  while (!existsSync(join(d, 'package.json'))) {
-    const up = dirname(d);
-    if (up === d) return process.cwd();
-    d = up;
-  }
-  return d;
 }
 
 export function defaultRootfs(): string {

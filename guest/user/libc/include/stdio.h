@@ -4,15 +4,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <uapi/seek.h>
 
 #define EOF (-1)
 #define BUFSIZ 4096
 #define _IOFBF 0
 #define _IOLBF 1
 #define _IONBF 2
-#define SEEK_SET 0
-#define SEEK_CUR 1
-#define SEEK_END 2
 
 typedef struct FILE FILE;
 extern FILE *stdin, *stdout, *stderr;

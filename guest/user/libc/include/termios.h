@@ -1,8 +1,9 @@
 /* termios.h: the kernel's 40-byte struct termios (MIPS: NCCS 23, VMIN 4, VEOF 16) and
- * tcgetattr/tcsetattr over the TCGETS/TCSETS ioctls. */
+ * tcgetattr/tcsetattr over the TCGETS/TCSETS ioctls; the bits are in uapi/termbits.h. */
 #ifndef _TERMIOS_H
 #define _TERMIOS_H
-#define NCCS 23
+#include <uapi/termbits.h>
+
 typedef unsigned int tcflag_t;
 typedef unsigned char cc_t;
 
@@ -12,23 +13,6 @@ struct termios {
   cc_t c_cc[NCCS];
 };
 
-#define VINTR 0
-#define VQUIT 1
-#define VERASE 2
-#define VKILL 3
-#define VMIN 4
-#define VTIME 5
-#define VEOF 16
-#define ICRNL 0x100
-#define IXON 0x400
-#define OPOST 0x1
-#define ONLCR 0x4
-#define ISIG 0x1
-#define ICANON 0x2
-#define ECHO 0x8
-#define ECHOE 0x10
-#define ECHOK 0x20
-#define IEXTEN 0x100
 #define TCSANOW 0
 #define TCSADRAIN 1
 #define TCSAFLUSH 2

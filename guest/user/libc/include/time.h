@@ -2,9 +2,7 @@
 #ifndef _TIME_H
 #define _TIME_H
 #include <sys/types.h>
-
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
+#include <uapi/time.h>
 
 struct timespec {
   time_t tv_sec;

@@ -2,19 +2,12 @@
 #ifndef _UNISTD_H
 #define _UNISTD_H
 #include <sys/types.h>
+#include <uapi/seek.h>
+#include <uapi/unistd.h>
 
 #define STDIN_FILENO 0
 #define STDOUT_FILENO 1
 #define STDERR_FILENO 2
-#define F_OK 0
-#define X_OK 1
-#define W_OK 2
-#define R_OK 4
-#ifndef SEEK_SET
-#define SEEK_SET 0
-#define SEEK_CUR 1
-#define SEEK_END 2
-#endif
 
 extern char **environ;
 

@@ -2,10 +2,9 @@
  * layout, see crt0.S), runs main, then the atexit handlers, flushes stdio and exits. */
 #include <stdlib.h>
 #include <unistd.h>
+#include <uapi/auxvec.h>
 #include "internal.h"
 
-#define AT_NULL 0
-#define AT_PAGESZ 6
 #define MAX_ATEXIT 32
 
 int errno;

@@ -6,8 +6,6 @@
 #include <stdint.h>
 #include "internal.h"
 
-#define STATX_BASIC_STATS 0x7ff
-#define AT_NO_AUTOMOUNT 0x800
 
 struct statx_buf {
   uint32_t mask, blksize;

@@ -14,9 +14,9 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <uapi/signal.h>
 #include "internal.h"
 
-#define SIGCHLD_NR 18
 
 ssize_t read(int fd, void *buf, size_t n) { return __sysret(__sys_read(fd, buf, n)); }
 ssize_t write(int fd, const void *buf, size_t n) { return __sysret(__sys_write(fd, buf, n)); }
@@ -71,7 +71,7 @@ int ioctl(int fd, unsigned long req, ...)
 pid_t fork(void)
 {
   __stdio_flushall();        /* buffered output must not be written twice */
-  return __sysret(__sys_clone(SIGCHLD_NR, 0, 0, 0, 0));
+  return __sysret(__sys_clone(SIGCHLD, 0, 0, 0, 0));
 }
 
 int execve(const char *path, char *const argv[], char *const envp[])
@@ -192,7 +192,7 @@ int isatty(int fd)
 
 int reboot(int cmd)
 {
-  return __sysret(__sys_reboot(0xfee1dead, 672274793, cmd, 0));
+  return __sysret(__sys_reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, cmd, 0));
 }
 
 static char *cur_brk;

@@ -26,6 +26,15 @@ export interface DefineTable {
   readonly name: string;
   readonly doc: string;
   readonly table: Readonly<Record<string, number>>;
+  /** What the C names start with instead of `<name>_` ('SIG' gives SIGHUP, '' gives TCGETS). */
+  readonly cPrefix?: string;
+  /** C names of the keys that do not follow the prefix (E.TOOBIG is E2BIG). */
+  readonly cNames?: Readonly<Record<string, string>>;
+}
+
+/** The C name of one key of a table. */
+export function defineName(t: DefineTable, key: string): string {
+  return t.cNames?.[key] ?? (t.cPrefix ?? `${t.name}_`) + key;
 }
 
 /** How to print a generated header: its guard, leading comment and number formats. */
@@ -42,7 +51,7 @@ export interface DefineHeaderSpec {
 
 function cValue(spec: DefineHeaderSpec, table: string, value: number): string {
   if (spec.decimal.has(table) && value >= 0 && value < 0x80000000) return String(value);
-  if (spec.decimal.has(table) && value < 0 && value >= -0x80000000) return `(${value})`;
+  if (value < 0 && value >= -0x80000000) return `(${value})`;
   const u = value >>> 0;
   return u > 0xffff || spec.addresses.has(table) ? hexWord(u) : '0x' + u.toString(16).padStart(3, '0');
 }
@@ -54,11 +63,10 @@ export function renderDefineHeader(spec: DefineHeaderSpec): string {
   out.push(`#ifndef ${spec.guard}`, `#define ${spec.guard}`);
   for (const t of spec.tables) {
     out.push('', `/* ${t.doc} */`);
-    const names = Object.keys(t.table);
-    const width = Math.max(...names.map((k) => t.name.length + 1 + k.length));
-    for (const key of names) {
-      const name = `${t.name}_${key}`;
-      out.push(`#define ${name.padEnd(width)} ${cValue(spec, t.name, t.table[key])}`);
+    const keys = Object.keys(t.table);
+    const width = Math.max(...keys.map((k) => defineName(t, k).length));
+    for (const key of keys) {
+      out.push(`#define ${defineName(t, key).padEnd(width)} ${cValue(spec, t.name, t.table[key])}`);
     }
   }
   out.push('', `#endif /* ${spec.guard} */`, '');

@@ -168,6 +168,18 @@ int main(void) {
   raise(SIGTERM);
   return 0;
 }`,
+  pipe2: `#define _GNU_SOURCE
+#include <stdio.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+int main(void) {
+  int fds[2];
+  int direct = pipe2(fds, O_DIRECT | O_CLOEXEC);
+  int bad = pipe2(fds, 0x4000);   /* __O_SYNC: not a pipe2 flag (x86's O_DIRECT value) */
+  printf("direct=%d bad=%d errno=%d\\n", direct, bad, errno);
+  return 0;
+}`,
   mmap: `#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
@@ -260,6 +272,10 @@ describe('linux-user runner', () => {
     const r = run('forkpipe');
     expect(r.stdout).toBe("got 'ping from child' w_ok=1 exited=1 code=7 global=1\n");
     expect(r.status).toBe(0);
+  });
+
+  it('pipe2 takes the MIPS O_DIRECT and refuses other flags', () => {
+    expect(run('pipe2')).toEqual({ status: 0, stdout: 'direct=0 bad=-1 errno=22\n', stderr: '' });
   });
 
   it('execve replaces the image with another binary', () => {

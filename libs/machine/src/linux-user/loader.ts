@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { CP0, STATUS } from '../cp0/regs.js';
 import { writeCp0 } from '../cp0/cp0.js';
 import { type ElfImage, isElfError, parseElf } from '../loader/elf.js';
-import { E } from './abi.js';
+import { AUXV, E } from './abi.js';
 import { PAGE, PTE_R, PTE_W, PTE_X } from './memory.js';
 import type { Process } from './process.js';
 import { TRAMPOLINE_VA } from './signals.js';
@@ -17,25 +17,6 @@ export const STACK_SIZE = 8 * 1024 * 1024;
 const PIE_BASE = 0x00400000;
 /** Most argv + envp bytes accepted by execve (E2BIG beyond). */
 export const MAX_ARG_BYTES = 2 * 1024 * 1024;
-
-const AT_NULL = 0;
-const AT_PHDR = 3;
-const AT_PHENT = 4;
-const AT_PHNUM = 5;
-const AT_PAGESZ = 6;
-const AT_BASE = 7;
-const AT_FLAGS = 8;
-const AT_ENTRY = 9;
-const AT_UID = 11;
-const AT_EUID = 12;
-const AT_GID = 13;
-const AT_EGID = 14;
-const AT_HWCAP = 16;
-const AT_CLKTCK = 17;
-const AT_SECURE = 23;
-const AT_BASE_PLATFORM = 24;
-const AT_RANDOM = 25;
-const AT_EXECFN = 31;
 
 /** Frames holding an ELF's read-only pages, shared by every process that runs it. */
 export interface SharedText {
@@ -164,24 +145,24 @@ export function loadImage(
   mm.write(randomAt, randomBytes(16));
 
   const auxv: [number, number][] = [
-    [AT_HWCAP, 0],
-    [AT_PAGESZ, PAGE],
-    [AT_CLKTCK, 100],
-    ...(elf.phdrVaddr !== null ? ([[AT_PHDR, elf.phdrVaddr + bias]] as [number, number][]) : []),
-    [AT_PHENT, elf.phentsize],
-    [AT_PHNUM, elf.phnum],
-    [AT_BASE, 0],
-    [AT_FLAGS, 0],
-    [AT_ENTRY, elf.entry + bias],
-    [AT_UID, ids.uid],
-    [AT_EUID, ids.uid],
-    [AT_GID, ids.gid],
-    [AT_EGID, ids.gid],
-    [AT_SECURE, 0],
-    [AT_RANDOM, randomAt],
-    [AT_EXECFN, addrs[addrs.length - 1]],
-    [AT_BASE_PLATFORM, platformAt],
-    [AT_NULL, 0],
+    [AUXV.HWCAP, 0],
+    [AUXV.PAGESZ, PAGE],
+    [AUXV.CLKTCK, 100],
+    ...(elf.phdrVaddr !== null ? ([[AUXV.PHDR, elf.phdrVaddr + bias]] as [number, number][]) : []),
+    [AUXV.PHENT, elf.phentsize],
+    [AUXV.PHNUM, elf.phnum],
+    [AUXV.BASE, 0],
+    [AUXV.FLAGS, 0],
+    [AUXV.ENTRY, elf.entry + bias],
+    [AUXV.UID, ids.uid],
+    [AUXV.EUID, ids.uid],
+    [AUXV.GID, ids.gid],
+    [AUXV.EGID, ids.gid],
+    [AUXV.SECURE, 0],
+    [AUXV.RANDOM, randomAt],
+    [AUXV.EXECFN, addrs[addrs.length - 1]],
+    [AUXV.BASE_PLATFORM, platformAt],
+    [AUXV.NULL, 0],
   ];
   const argc = argv.length;
   const words: number[] = [argc];

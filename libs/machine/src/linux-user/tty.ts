@@ -3,8 +3,8 @@
 // such as busybox sh's work interactively). The terminal is restored when the run ends.
 
 import * as tty from 'node:tty';
+import { CFLAG, IFLAG, LFLAG, OFLAG, VCC } from './abi.js';
 
-const ICANON = 0x2;
 const streams = new Map<number, tty.ReadStream>();
 let current: Uint8Array | null = null;
 
@@ -12,11 +12,16 @@ let current: Uint8Array | null = null;
 function defaultTermios(): Uint8Array {
   const b = new Uint8Array(40);
   const dv = new DataView(b.buffer);
-  dv.setUint32(0, 0x500, true); // ICRNL | IXON
-  dv.setUint32(4, 0x5, true); // OPOST | ONLCR
-  dv.setUint32(8, 0x4bf, true); // B38400 | CS8 | CREAD | HUPCL
-  dv.setUint32(12, 0xb3b, true); // ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN
-  const cc: [number, number][] = [[0, 3], [1, 0x1c], [2, 0x7f], [3, 0x15], [4, 1], [5, 0], [8, 0x11], [9, 0x13], [10, 0x1a], [12, 0x12], [13, 0x0f], [14, 0x17], [15, 0x16], [16, 4]];
+  dv.setUint32(0, IFLAG.ICRNL | IFLAG.IXON, true);
+  dv.setUint32(4, OFLAG.OPOST | OFLAG.ONLCR, true);
+  dv.setUint32(8, CFLAG.B38400 | CFLAG.CS8 | CFLAG.CREAD | CFLAG.HUPCL, true);
+  const l = LFLAG;
+  dv.setUint32(12, l.ISIG | l.ICANON | l.ECHO | l.ECHOE | l.ECHOK | l.ECHOCTL | l.ECHOKE | l.IEXTEN, true);
+  const cc: [number, number][] = [
+    [VCC.INTR, 3], [VCC.QUIT, 0x1c], [VCC.ERASE, 0x7f], [VCC.KILL, 0x15], [VCC.MIN, 1], [VCC.TIME, 0],
+    [VCC.START, 0x11], [VCC.STOP, 0x13], [VCC.SUSP, 0x1a], [VCC.REPRINT, 0x12], [VCC.DISCARD, 0x0f],
+    [VCC.WERASE, 0x17], [VCC.LNEXT, 0x16], [VCC.EOF, 4],
+  ];
   for (const [i, v] of cc) b[17 + i] = v;
   return b;
 }
@@ -33,7 +38,7 @@ export function ttyGetAttr(): Uint8Array {
 /** Remember the guest's termios; follow ICANON with the host terminal's raw mode. */
 export function ttySetAttr(fd: number, termios: Uint8Array): void {
   current = termios.slice();
-  const raw = (new DataView(current.buffer).getUint32(12, true) & ICANON) === 0;
+  const raw = (new DataView(current.buffer).getUint32(12, true) & LFLAG.ICANON) === 0;
   try {
     let s = streams.get(fd);
     if (s === undefined) {

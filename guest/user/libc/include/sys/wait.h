@@ -2,9 +2,8 @@
 #ifndef _SYS_WAIT_H
 #define _SYS_WAIT_H
 #include <sys/types.h>
+#include <uapi/wait.h>
 
-#define WNOHANG 1
-#define WUNTRACED 2
 #define WEXITSTATUS(s) (((s) >> 8) & 0xff)
 #define WTERMSIG(s) ((s) & 0x7f)
 #define WSTOPSIG(s) WEXITSTATUS(s)

@@ -31,7 +31,7 @@ function hostOpenFlags(f: number): number {
 }
 
 /** Flags kept on the open file description (what F_GETFL reports). */
-const STATUS_FLAGS = O.ACCMODE | O.APPEND | O.NONBLOCK | O.DSYNC | O.SYNC | O.LARGEFILE | O.DIRECT | O.NOATIME | O.PATH | 0x1000;
+const STATUS_FLAGS = O.ACCMODE | O.APPEND | O.NONBLOCK | O.DSYNC | O.SYNC | O.LARGEFILE | O.DIRECT | O.NOATIME | O.PATH | O.ASYNC;
 
 function desc(p: Process, fd: number): FileDesc | undefined {
   return p.fds.get(fd | 0);
@@ -204,7 +204,7 @@ function sysLlseek(_k: Kernel, p: Process): number {
 }
 
 function makePipe(p: Process, flags: number): [number, number] | number {
-  if ((flags & ~(O.CLOEXEC | O.NONBLOCK | 0x4000)) !== 0) return -E.INVAL;
+  if ((flags & ~(O.CLOEXEC | O.NONBLOCK | O.DIRECT)) !== 0) return -E.INVAL;
   const pipe = new Pipe();
   const cloexec = (flags & O.CLOEXEC) !== 0;
   const r = new PipeEnd(pipe, false, flags & O.NONBLOCK);
@@ -269,7 +269,7 @@ function sysFcntl(_k: Kernel, p: Process): number {
     case F.GETFL:
       return d.flags;
     case F.SETFL: {
-      const changeable = O.APPEND | O.NONBLOCK | O.DIRECT | O.NOATIME | 0x1000;
+      const changeable = O.APPEND | O.NONBLOCK | O.DIRECT | O.NOATIME | O.ASYNC;
       d.flags = (d.flags & ~changeable) | (arg & changeable);
       return 0;
     }

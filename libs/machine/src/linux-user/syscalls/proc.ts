@@ -4,7 +4,7 @@
 
 import { CP0 } from '../../cp0/regs.js';
 import { writeCp0 } from '../../cp0/cp0.js';
-import { CLONE, E, WNOHANG } from '../abi.js';
+import { CLONE, E, P, SI, SIG, W, WNOHANG } from '../abi.js';
 import { WOULD_BLOCK } from '../files.js';
 import { execProgram } from '../exec.js';
 import type { Kernel } from '../kernel.js';
@@ -97,29 +97,29 @@ function wait4(k: Kernel, p: Process, pid: number, statusVa: number, options: nu
   return (options & WNOHANG) !== 0 ? 0 : WOULD_BLOCK;
 }
 
-/** waitid(idtype, id, infop, options, rusage): P_ALL 0, P_PID 1, P_PGID 2; WEXITED 4, WNOWAIT 0x01000000. */
+/** waitid(idtype, id, infop, options, rusage): P_ALL, P_PID or P_PGID; WEXITED required, WNOWAIT. */
 function waitid(k: Kernel, p: Process): number {
   const idtype = p.arg(0);
   const id = p.sarg(1);
   const infop = p.arg(2);
   const options = p.arg(3);
-  const pid = idtype === 0 ? -1 : idtype === 1 ? id : idtype === 2 ? -id : NaN;
+  const pid = idtype === P.ALL ? -1 : idtype === P.PID ? id : idtype === P.PGID ? -id : NaN;
   if (Number.isNaN(pid)) return -E.INVAL;
-  if ((options & 4) === 0) return -E.INVAL;
+  if ((options & W.EXITED) === 0) return -E.INVAL;
   let any = false;
   for (const c of p.children) {
-    if (!(idtype === 2 && id === 0 ? c.pgid === p.pgid : matches(p, c, pid))) continue;
+    if (!(idtype === P.PGID && id === 0 ? c.pgid === p.pgid : matches(p, c, pid))) continue;
     any = true;
     if (c.state !== ProcState.Zombie) continue;
     const exited = (c.waitStatus & 0x7f) === 0;
     const info = new Struct(128)
-      .u32(0, 18)
-      .u32(4, exited ? 1 : 2)
+      .u32(0, SIG.CHLD)
+      .u32(4, exited ? SI.CLD_EXITED : SI.CLD_KILLED)
       .u32(12, c.pid)
       .u32(16, k.uid)
       .u32(20, exited ? (c.waitStatus >>> 8) & 0xff : c.waitStatus & 0x7f);
     if (infop !== 0 && !p.mm.write(infop, info.bytes)) return -E.FAULT;
-    if ((options & 0x01000000) === 0) k.reap(c);
+    if ((options & W.NOWAIT) === 0) k.reap(c);
     return 0;
   }
   if (!any) return -E.CHILD;

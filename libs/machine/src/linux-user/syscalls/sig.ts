@@ -1,7 +1,7 @@
 // Signal syscalls: rt_sigaction/sigaction, rt_sigprocmask/sigprocmask, sigreturn/rt_sigreturn,
 // rt_sigsuspend/sigsuspend/pause, rt_sigpending, rt_sigtimedwait, sigaltstack, kill/tkill/tgkill.
 
-import { E, NSIG, SIG, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK } from '../abi.js';
+import { E, NSIG, SIG, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, SS } from '../abi.js';
 import { WOULD_BLOCK } from '../files.js';
 import type { Kernel } from '../kernel.js';
 import { type Process, sigIsMember } from '../process.js';
@@ -117,7 +117,7 @@ function sigaltstack(p: Process): number {
   const sp = p.cpu.gpr[29] >>> 0;
   const onStack = !s.altDisabled && sp > s.altSp && sp <= s.altSp + s.altSize;
   if (oldVa !== 0) {
-    const b = new Struct(12).u32(0, s.altSp).u32(4, s.altSize).u32(8, s.altDisabled ? 2 : onStack ? 1 : 0).bytes;
+    const b = new Struct(12).u32(0, s.altSp).u32(4, s.altSize).u32(8, s.altDisabled ? SS.DISABLE : onStack ? SS.ONSTACK : 0).bytes;
     if (!p.mm.write(oldVa, b)) return -E.FAULT;
   }
   if (ssVa !== 0) {
@@ -125,8 +125,8 @@ function sigaltstack(p: Process): number {
     if (dv === null) return -E.FAULT;
     if (onStack) return -E.PERM;
     const flags = dv.getUint32(8, true);
-    if ((flags & ~(2 | 0x80000000)) !== 0) return -E.INVAL;
-    if ((flags & 2) !== 0) {
+    if ((flags & ~(SS.DISABLE | SS.AUTODISARM)) !== 0) return -E.INVAL;
+    if ((flags & SS.DISABLE) !== 0) {
       s.altDisabled = true;
       s.altSp = s.altSize = 0;
     } else {

@@ -2,7 +2,7 @@
 // getdents/getdents64 and readlink/readlinkat, with the o32 struct layouts (reference §6).
 
 import * as fs from 'node:fs';
-import { AT, E } from '../abi.js';
+import { AT, E, STATX } from '../abi.js';
 import { type DirEntry, type FileDesc, HostFile, PipeEnd } from '../files.js';
 import type { Kernel } from '../kernel.js';
 import { isProcExe, readPath, resolveAt } from '../paths.js';
@@ -95,7 +95,7 @@ function oldStatBytes(st: St): Uint8Array | number {
 
 function statxBytes(st: St): Uint8Array {
   const s = new Struct(256)
-    .u32(0, 0xfff).u32(4, Number(st.blksize)).u32(16, Number(st.nlink)).u32(20, Number(st.uid))
+    .u32(0, STATX.BASIC_STATS | STATX.BTIME).u32(4, Number(st.blksize)).u32(16, Number(st.nlink)).u32(20, Number(st.uid))
     .u32(24, Number(st.gid)).u16(28, Number(st.mode)).u64(32, st.ino).u64(40, st.size).u64(48, st.blocks);
   const times: [number, bigint][] = [[64, st.atimeNs], [80, st.birthtimeNs], [96, st.ctimeNs], [112, st.mtimeNs]];
   for (const [off, ns] of times) {

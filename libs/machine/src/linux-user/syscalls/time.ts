@@ -2,7 +2,7 @@
 // blocks and the scheduler runs others or idles the host), alarm/itimers, times, getrandom.
 
 import { randomFillSync } from 'node:crypto';
-import { E } from '../abi.js';
+import { CLOCK, E, TIMER } from '../abi.js';
 import { WOULD_BLOCK } from '../files.js';
 import type { Kernel } from '../kernel.js';
 import type { Process } from '../process.js';
@@ -14,19 +14,19 @@ const epochNs = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
 /** Nanoseconds on clock `id`, or null for an unknown clock. */
 function clockNs(p: Process, id: number): bigint | null {
   switch (id) {
-    case 0: // REALTIME
-    case 5: // REALTIME_COARSE
-    case 8: // REALTIME_ALARM
-    case 11: // TAI
+    case CLOCK.REALTIME:
+    case CLOCK.REALTIME_COARSE:
+    case CLOCK.REALTIME_ALARM:
+    case CLOCK.TAI:
       return epochNs + process.hrtime.bigint();
-    case 1: // MONOTONIC
-    case 4: // MONOTONIC_RAW
-    case 6: // MONOTONIC_COARSE
-    case 7: // BOOTTIME
-    case 9: // BOOTTIME_ALARM
+    case CLOCK.MONOTONIC:
+    case CLOCK.MONOTONIC_RAW:
+    case CLOCK.MONOTONIC_COARSE:
+    case CLOCK.BOOTTIME:
+    case CLOCK.BOOTTIME_ALARM:
       return process.hrtime.bigint();
-    case 2: // PROCESS_CPUTIME_ID
-    case 3: // THREAD_CPUTIME_ID
+    case CLOCK.PROCESS_CPUTIME_ID:
+    case CLOCK.THREAD_CPUTIME_ID:
       return BigInt(Math.floor((p.cpu.cycles / CPU_HZ) * 1e9));
     default:
       return null;
@@ -89,9 +89,9 @@ function nanosleep(p: Process, reqVa: number, wide: boolean): number {
 
 function clockNanosleep(p: Process, wide: boolean): number {
   const clock = p.sarg(0);
-  const abs = (p.arg(1) & 1) !== 0;
+  const abs = (p.arg(1) & TIMER.ABSTIME) !== 0;
   const now = clockNs(p, clock);
-  if (now === null || clock === 3) return -E.INVAL;
+  if (now === null || clock === CLOCK.THREAD_CPUTIME_ID) return -E.INVAL;
   return sleep(p, () => {
     const ms = readTimespecMs(p, p.arg(2), wide);
     if (ms === null || Number.isNaN(ms)) return ms;
