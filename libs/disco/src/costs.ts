@@ -29,8 +29,10 @@ export interface CostTable {
   consoleByte: number;
   /** Zero one 4 KiB machine page. */
   pageZero: number;
-  /** Copy one 4 KiB page. */
+  /** Copy one 4 KiB page (copy-on-write, migration, replication). */
   pageCopy: number;
+  /** Map a machine page read-only into another guest page instead of copying it (remap, disk cache hit). */
+  pageRemap: number;
   /** Allocate a machine page (free-list pop, pmap and memmap update), besides zeroing it. */
   pageAlloc: number;
   /** Switch a physical CPU to another vCPU: save/restore registers and flush the physical TLB. */
@@ -41,7 +43,7 @@ export interface CostTable {
   shootdown: number;
 }
 
-export const COST_TABLE_NAME = 'disco-1997-r10k-estimate-v2';
+export const COST_TABLE_NAME = 'disco-1997-r10k-estimate-v3';
 
 export const DEFAULT_COSTS: Readonly<CostTable> = Object.freeze({
   trapEntryExit: 40,
@@ -57,6 +59,7 @@ export const DEFAULT_COSTS: Readonly<CostTable> = Object.freeze({
   consoleByte: 2,
   pageZero: 600,
   pageCopy: 1200,
+  pageRemap: 60,
   pageAlloc: 40,
   vcpuSwitch: 400,
   ipi: 150,
