@@ -39,6 +39,10 @@ export interface CostTable {
   ipi: number;
   /** TLB shootdown of one machine page (memmap walk, per physical CPU reached). */
   shootdown: number;
+  /** Per frame sent on the virtual subnet: descriptor checks, station lookup, receive-descriptor pop, completion, VIRQ. */
+  netFrame: number;
+  /** Remap one whole page instead of copying it (pmap/memmap update, refcount, write-protect, TLB invalidation). */
+  netRemap: number;
 }
 
 export const COST_TABLE_NAME = 'disco-1997-r10k-estimate-v2';
@@ -61,6 +65,8 @@ export const DEFAULT_COSTS: Readonly<CostTable> = Object.freeze({
   vcpuSwitch: 400,
   ipi: 150,
   shootdown: 200,
+  netFrame: 150,
+  netRemap: 250,
 });
 
 /** The table with `overrides` applied (unknown keys rejected, values must be non-negative integers). */
