@@ -30,11 +30,32 @@ suite('virtual subnet (test guests)', () => {
     // ping: the echo, the two undeliverable frames, and the retries before pong posted
     expect(a.framesSent).toBeGreaterThanOrEqual(3);
     expect(a.drops.noStation).toBe(2);
-    // every byte that arrived was either copied or remapped, whole pages only remapped
-    expect(b.bytesCopied + b.bytesRemapped).toBe(frame);
-    expect(a.bytesCopied + a.bytesRemapped).toBe(frame);
-    expect(b.bytesRemapped % 4096).toBe(0);
+    // the whole page-aligned page was remapped both ways, the header and the odd fragment copied
+    expect(pong.out()).toContain('remapped mask 0x00000002');
+    expect(ping.out()).toContain('remapped mask 0x00000002');
+    expect(b.pagesRemapped).toBe(1);
+    expect(b.bytesCopied).toBe(64 + 1001);
+    expect(a.pagesRemapped).toBe(1);
+    expect(a.bytesCopied).toBe(64 + 1001);
+    // REMAP: one whole page shared, 777 unaligned bytes copied
+    expect(a.remapCall).toEqual({ pagesRemapped: 1, bytesCopied: 777 });
+    expect(m.vmMetrics(ping.vm).sharing.cowCopies).toBeGreaterThanOrEqual(1);
     expect(m.metrics('t').total.monitorCalls.NET_SEND).toBeGreaterThanOrEqual(4);
+  });
+
+  it('copies every fragment when remapping is off, with the same result', () => {
+    const { m, vms } = setup([
+      { guest: 'net', cmdline: 'ping' },
+      { guest: 'net', cmdline: 'pong' },
+    ]);
+    m.net.remapEnabled = false;
+    m.run(400_000_000);
+    expect(vms[0].out()).toContain('RESULT PASS');
+    expect(vms[1].out()).toContain('RESULT PASS');
+    expect(vms[1].out()).toContain('remapped mask 0x00000000');
+    const b = m.vmMetrics(vms[1].vm).net;
+    expect(b.pagesRemapped).toBe(0);
+    expect(b.bytesCopied).toBe(64 + 4096 + 1001);
   });
 
   it('a flooding VM only fills buffers the receiver posted; without any, everything is dropped', () => {

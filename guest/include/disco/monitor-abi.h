@@ -127,6 +127,7 @@
 #define MERR_BUSY        (-5)
 #define MERR_READ_ONLY   (-6)
 #define MERR_IO_ERROR    (-7)
+#define MERR_NO_MEMORY   (-8)
 
 /* Registers of the VM boot protocol */
 #define BOOT_REG_VCPU         4

@@ -29,8 +29,10 @@ export interface CostTable {
   consoleByte: number;
   /** Zero one 4 KiB machine page. */
   pageZero: number;
-  /** Copy one 4 KiB page. */
+  /** Copy one 4 KiB page (copy-on-write, migration, replication). */
   pageCopy: number;
+  /** Map a machine page read-only into another guest page instead of copying it (remap, disk cache hit). */
+  pageRemap: number;
   /** Allocate a machine page (free-list pop, pmap and memmap update), besides zeroing it. */
   pageAlloc: number;
   /** Switch a physical CPU to another vCPU: save/restore registers and flush the physical TLB. */
@@ -41,11 +43,9 @@ export interface CostTable {
   shootdown: number;
   /** Per frame sent on the virtual subnet: descriptor checks, station lookup, receive-descriptor pop, completion, VIRQ. */
   netFrame: number;
-  /** Remap one whole page instead of copying it (pmap/memmap update, refcount, write-protect, TLB invalidation). */
-  netRemap: number;
 }
 
-export const COST_TABLE_NAME = 'disco-1997-r10k-estimate-v2';
+export const COST_TABLE_NAME = 'disco-1997-r10k-estimate-v3';
 
 export const DEFAULT_COSTS: Readonly<CostTable> = Object.freeze({
   trapEntryExit: 40,
@@ -61,12 +61,12 @@ export const DEFAULT_COSTS: Readonly<CostTable> = Object.freeze({
   consoleByte: 2,
   pageZero: 600,
   pageCopy: 1200,
+  pageRemap: 60,
   pageAlloc: 40,
   vcpuSwitch: 400,
   ipi: 150,
   shootdown: 200,
   netFrame: 150,
-  netRemap: 250,
 });
 
 /** The table with `overrides` applied (unknown keys rejected, values must be non-negative integers). */

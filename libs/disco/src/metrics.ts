@@ -35,7 +35,13 @@ export const C = {
   CACHE_REMOTE: 26,
   REFLECTED: 27,
   TLB_FLUSHES: 28,
-  COUNT: 29,
+  /** Copy-on-write faults that copied a shared page. */
+  COW_COPIES: 29,
+  /** Copy-on-write faults that took the shared page back (last reference), no copy. */
+  COW_REUSED: 30,
+  /** Guest pages mapped onto another page's machine page (remap, disk cache hits). */
+  PAGES_REMAPPED: 31,
+  COUNT: 32,
 } as const;
 
 /** Emulated privileged instructions, by kind. */
@@ -62,8 +68,10 @@ export const MON = {
   pageZero: 6,
   /** vCPU switches (register save/restore, TLB flush). */
   vcpuSwitch: 7,
+  /** Copy-on-write copies of shared pages. */
+  sharing: 8,
 } as const;
-export const MON_KINDS = 8;
+export const MON_KINDS = 9;
 
 /** Virtual-subnet counters (io/net.ts), in Counters.net. Copied/remapped bytes count at the receiver. */
 export const NETC = {
@@ -133,6 +141,8 @@ export interface MetricsSnapshot {
   pagesPerNode: number[];
   pagesZeroed: number;
   shootdowns: number;
+  /** Shared machine pages: guest pages mapping one now, remaps, copy-on-write copies and reuses. */
+  sharing: { sharedPages: number; remapped: number; cowCopies: number; cowReused: number };
   cacheMisses: { local: number; remote: number };
   disk: { reads: number; writes: number; sectorsRead: number; sectorsWritten: number; flushes: number };
   console: { bytesOut: number; bytesIn: number };
@@ -145,7 +155,7 @@ export interface MetricsSnapshot {
   };
 }
 
-export function snapshot(k: Counters, pagesPerNode: ArrayLike<number>): MetricsSnapshot {
+export function snapshot(k: Counters, pagesPerNode: ArrayLike<number>, sharedPages = 0): MetricsSnapshot {
   const c = k.c;
   const named = (arr: Float64Array, names: Record<number, string>): Record<string, number> => {
     const out: Record<string, number> = {};
@@ -179,6 +189,7 @@ export function snapshot(k: Counters, pagesPerNode: ArrayLike<number>): MetricsS
     pagesPerNode: Array.from(pagesPerNode),
     pagesZeroed: c[C.PAGES_ZEROED],
     shootdowns: c[C.SHOOTDOWNS],
+    sharing: { sharedPages, remapped: c[C.PAGES_REMAPPED], cowCopies: c[C.COW_COPIES], cowReused: c[C.COW_REUSED] },
     cacheMisses: { local: c[C.CACHE_LOCAL], remote: c[C.CACHE_REMOTE] },
     disk: {
       reads: c[C.DISK_READS], writes: c[C.DISK_WRITES], sectorsRead: c[C.DISK_SECTORS_READ],

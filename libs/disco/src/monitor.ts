@@ -11,7 +11,8 @@ import { BOOT_REG, DISK_STATE, GUEST_VSEG, VIRQ } from './abi/monitor-abi.js';
 import { type CostTable, makeCostTable } from './costs.js';
 import { VirtualSubnet } from './io/net.js';
 import { MachinePages, MONITOR_OWNER, PAGE_BYTES } from './memory/memmap.js';
-import { OUT_OF_MEMORY } from './memory/pmap.js';
+import { OUT_OF_MEMORY, PAGE_FLAG } from './memory/pmap.js';
+import { remapPage, writeFault } from './memory/sharing.js';
 import { physFlush, physInvalidateFrame } from './memory/phys-tlb.js';
 import { C, Counters, MON, type MetricsSnapshot, snapshot } from './metrics.js';
 import { Scheduler } from './sched/scheduler.js';
@@ -77,6 +78,11 @@ export class Monitor implements ExceptionHandler {
   readonly dmaWritten: (ma: number, len: number) => void;
   /** The virtual subnet between this monitor's VMs (io/net.ts). */
   readonly net: VirtualSubnet = new VirtualSubnet(this);
+  /**
+   * Collapse the replicas of a REPLICATED guest page before it is written (NUMA replication,
+   * numa/); returns the page's machine page afterwards or -1. Null while nothing replicates.
+   */
+  replicaWriteFault: ((cpu: Cpu | null, by: VCpu | null, vm: Vm, gp: number) => number) | null = null;
 
   constructor(
     readonly machine: Machine,
@@ -153,6 +159,7 @@ export class Monitor implements ExceptionHandler {
     });
     const vm = new Vm(id, config, this.pages, this.ram8, this.ram32, spPages);
     vm.homeNode = node;
+    vm.onProtectedWrite = (gp) => writeFault(this, null, null, vm, gp);
     vm.vcpus.forEach((v, i) => {
       // The L2TLB's table lives in a monitor chunk on the vCPU's node: timed mode charges its
       // cache misses (4096 entries x 16 bytes = 64 KiB).
@@ -343,20 +350,62 @@ export class Monitor implements ExceptionHandler {
    * cache, and other caches lose their copies, as when the monitor really zeroes them).
    */
   private chargeZero(cpu: Cpu, v: VCpu, ma: number, pages: number): void {
-    let cycles = this.costs.pageZero * pages;
+    v.vm.counters.monitor[MON.pageZero] += this.chargePageWork(cpu, v, ma, pages, this.costs.pageZero);
+  }
+
+  /**
+   * Charge `perPage` cycles for each of `pages` pages written at machine address `ma` (zeroing,
+   * copying) plus, in timed mode, every line written through the cache model. Returns the cycles.
+   */
+  chargePageWork(cpu: Cpu, v: VCpu, ma: number, pages: number, perPage: number): number {
+    let cycles = perPage * pages;
     const t = cpu.timing;
     if (t !== null) {
       const line = this.machine.cache!.lineBytes;
       for (let a = ma; a < ma + pages * PAGE_BYTES; a += line) cycles += t.access(cpu.id, a, true);
     }
     charge(cpu, v, cycles);
-    v.vm.counters.monitor[MON.pageZero] += cycles;
+    return cycles;
+  }
+
+  /** A write to write-protected guest page gp by vCPU v (copy-on-write, replica collapse); see memory/sharing.ts. */
+  writeFault(cpu: Cpu, v: VCpu, gp: number): number {
+    return writeFault(this, cpu, v, v.vm, gp);
+  }
+
+  /**
+   * Before the monitor writes [pa, pa + len) of v's VM (DMA, console input): make every
+   * write-protected page in it writable, charged to v. False when memory ran out.
+   */
+  prepareWrite(cpu: Cpu, v: VCpu, pa: number, len: number): boolean {
+    const flags = v.vm.pmap.flags;
+    for (let gp = pa >>> 12, last = (pa + len - 1) >>> 12; gp <= last && len > 0; gp++) {
+      if ((flags[gp] & PAGE_FLAG.WRITE_PROTECT) !== 0 && writeFault(this, cpu, v, v.vm, gp) < 0) return false;
+    }
+    return true;
+  }
+
+  /** Map guest page sgp of src read-only into guest page dgp of dst (copy-on-write on both sides); 0 or a MERR. */
+  remapPage(cpu: Cpu | null, by: VCpu | null, src: Vm, sgp: number, dst: Vm, dgp: number): number {
+    return remapPage(this, cpu, by, src, sgp, dst, dgp);
   }
 
   /** PAGE_ZERO hint: the page's contents become zero (an unallocated page already is). */
   zeroGuestPage(cpu: Cpu, v: VCpu, gp: number): void {
-    const mp = v.vm.pmap.machinePage[gp];
+    const pmap = v.vm.pmap;
+    let mp = pmap.machinePage[gp];
     if (mp < 0) return;
+    if ((pmap.flags[gp] & PAGE_FLAG.SHARED) !== 0) {
+      // A shared page is not zeroed in place: this guest page lets go of it (the next touch
+      // gets a fresh zeroed page).
+      this.shootdownPage(cpu, v, v.vm, gp, mp);
+      pmap.drop(gp);
+      return;
+    }
+    if ((pmap.flags[gp] & PAGE_FLAG.WRITE_PROTECT) !== 0) {
+      mp = writeFault(this, cpu, v, v.vm, gp);
+      if (mp < 0) return;
+    }
     this.ram8.fill(0, mp * PAGE_BYTES, (mp + 1) * PAGE_BYTES);
     if (this.machine.links.active !== 0) for (let a = mp * PAGE_BYTES; a < (mp + 1) * PAGE_BYTES; a += 32) this.machine.links.stored(a, -1);
     v.vm.counters.c[C.PAGES_ZEROED]++;
@@ -368,19 +417,23 @@ export class Monitor implements ExceptionHandler {
     const vm = v.vm;
     const mp = vm.pmap.machinePage[gp];
     if (mp < 0) return;
-    this.shootdown(cpu, v, gp, mp);
+    if ((vm.pmap.flags[gp] & PAGE_FLAG.REPLICATED) !== 0 && writeFault(this, cpu, v, vm, gp) < 0) return;
+    this.shootdownPage(cpu, v, vm, gp, vm.pmap.machinePage[gp]);
     vm.pmap.drop(gp);
   }
 
-  /** Remove every translation of machine page mp (guest page gp) from the VM's L2TLBs and the physical TLBs. */
-  shootdown(cpu: Cpu, v: VCpu, gp: number, mp: number): void {
-    const vm = v.vm;
+  /**
+   * Remove every translation of machine page mp (guest page gp of vm) from the VM's L2TLBs and
+   * the physical TLBs of the CPUs running its vCPUs (the others were flushed when they switched).
+   * `cpu`/`by` pay for it (null: the host did it, nothing is charged).
+   */
+  shootdownPage(cpu: Cpu | null, by: VCpu | null, vm: Vm, gp: number, mp: number): void {
     for (const w of vm.vcpus) w.l2?.dropGuestPage(gp);
     for (let p = 0; p < this.current.length; p++) {
       const w = this.current[p];
       if (w === null || w.vm !== vm) continue;
       physInvalidateFrame(this.cpus[p], mp);
-      charge(cpu, v, p === cpu.id ? this.costs.shootdown : this.costs.shootdown + this.costs.ipi);
+      if (cpu !== null && by !== null) charge(cpu, by, p === cpu.id ? this.costs.shootdown : this.costs.shootdown + this.costs.ipi);
     }
     vm.counters.c[C.SHOOTDOWNS]++;
   }
@@ -631,15 +684,17 @@ export class Monitor implements ExceptionHandler {
     const k = new Counters();
     k.add(vm.counters);
     if (vm.running) for (const v of vm.vcpus) if (v.state === VCPU_STATE.Waiting) k.c[C.CY_IDLE] += Math.max(0, this.now - v.waitStart);
-    return snapshot(k, vm.pmap.pagesPerNode);
+    return snapshot(k, vm.pmap.pagesPerNode, vm.pmap.sharedMapped);
   }
 
   metrics(costTableName: string): MachineMetrics {
     const sum = new Counters();
     const pages = new Float64Array(this.machine.nodeCount);
     const vms: MachineMetrics['vms'] = {};
+    let shared = 0;
     for (const vm of this.vms) {
       sum.add(vm.counters);
+      shared += vm.pmap.sharedMapped;
       for (let n = 0; n < pages.length; n++) pages[n] += vm.pmap.pagesPerNode[n];
       vms[vm.name] = { ...this.vmMetrics(vm), state: vm.state, exit: vm.exit, boots: vm.boots };
     }
@@ -650,7 +705,7 @@ export class Monitor implements ExceptionHandler {
       costTable: costTableName,
       now: this.now,
       physicalIdle: Array.from(this.physIdle),
-      total: snapshot(sum, pages),
+      total: snapshot(sum, pages, shared),
       vms,
       freePagesPerNode: Array.from({ length: this.machine.nodeCount }, (_, n) => this.pages.freeOn(n)),
     };

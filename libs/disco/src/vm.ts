@@ -8,7 +8,7 @@ import { GUEST_VSEG } from './abi/monitor-abi.js';
 import { VirtualConsole } from './io/console.js';
 import { type DiskLatency, VirtualDisk } from './io/disk.js';
 import { MachinePages, PAGE_BYTES, PAGE_SHIFT } from './memory/memmap.js';
-import { Pmap } from './memory/pmap.js';
+import { PAGE_FLAG, Pmap } from './memory/pmap.js';
 import { Counters } from './metrics.js';
 import { VCpu } from './vcpu/vcpu.js';
 
@@ -67,6 +67,8 @@ export class Vm {
   readonly diskLatency: DiskLatency | undefined;
   /** Home nodes of the vCPUs' physical CPUs (memory is allocated there). */
   homeNode = 0;
+  /** Make a write-protected guest page writable (set by the monitor: memory/sharing.ts); its machine page or -1. */
+  onProtectedWrite: (gp: number) => number = () => -1;
 
   constructor(
     readonly id: number,
@@ -99,6 +101,12 @@ export class Vm {
     return this.pmap.lookupOrAlloc(gp, node);
   }
 
+  /** Machine page of guest page gp made writable (copy-on-write, replica collapse); <0 on failure. */
+  writablePage(gp: number): number {
+    if ((this.pmap.flags[gp] & PAGE_FLAG.WRITE_PROTECT) !== 0) return this.onProtectedWrite(gp);
+    return this.pmap.lookupOrAlloc(gp, this.homeNode);
+  }
+
   /** True when [pa, pa + len) lies inside guest physical memory. */
   inRange(pa: number, len: number): boolean {
     return pa >= 0 && len >= 0 && pa + len <= this.memoryBytes;
@@ -124,7 +132,7 @@ export class Vm {
     let done = 0;
     while (done < data.length) {
       const a = pa + done;
-      const m = this.machinePage(a >>> PAGE_SHIFT);
+      const m = this.writablePage(a >>> PAGE_SHIFT);
       if (m < 0) return false;
       const off = a & (PAGE_BYTES - 1);
       const n = Math.min(PAGE_BYTES - off, data.length - done);

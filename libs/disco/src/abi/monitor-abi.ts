@@ -271,6 +271,8 @@ export const MERR = {
   READ_ONLY: -6,
   /** The host failed the operation. */
   IO_ERROR: -7,
+  /** Machine memory ran out. */
+  NO_MEMORY: -8,
 } as const;
 
 /**

@@ -51,7 +51,7 @@ export function monitorCall(m: Monitor, cpu: Cpu, v: VCpu): void {
       if (cap > CONSOLE_MAX) { r = MERR.INVALID; break; }
       if (!vm.inRange(pa, cap)) { r = MERR.BAD_ADDRESS; break; }
       const bytes = vm.console.take(cap);
-      if (bytes.length > 0) vm.writeGuest(pa, bytes, m.dmaWritten);
+      if (bytes.length > 0 && m.prepareWrite(cpu, v, pa, bytes.length)) vm.writeGuest(pa, bytes, m.dmaWritten);
       vm.counters.c[C.CONSOLE_IN] += bytes.length;
       charge(cpu, v, costs.consoleByte * bytes.length + costs.dmaPage * pagesSpanned(pa, bytes.length));
       r = bytes.length;
@@ -225,7 +225,7 @@ function diskStart(m: Monitor, cpu: Cpu, v: VCpu, unit: number, op: number, sect
   try {
     if (op === DISK_OP.READ) {
       d.backend.read(sector, count, buf);
-      vm.writeGuest(pa, buf, m.dmaWritten);
+      if (m.prepareWrite(cpu, v, pa, bytes)) vm.writeGuest(pa, buf, m.dmaWritten);
       c[C.DISK_READS]++;
       c[C.DISK_SECTORS_READ] += count;
     } else {

@@ -4,13 +4,15 @@
 // time into a receive descriptor the destination posted earlier, fragment i into fragment i, so
 // the guest's alignment is preserved: a fragment that is a whole page-aligned page on both
 // sides is remapped (the sender's machine page shared read-only into the receiver) when the
-// memory layer can share pages, otherwise copied. REMAP is the guest HAL's bcopy-that-remaps.
+// memory layer can share pages (memory/sharing.ts: copy-on-write), otherwise copied. REMAP is the guest HAL's bcopy-that-remaps.
 // Every check failure is a MERR value or a counted drop; nothing here throws on guest input,
 // and a VM only ever names its own guest-physical addresses (translated through its own pmap).
 
 import type { Cpu } from '../../../machine/src/cpu/cpu.js';
 import { MERR, NET, NET_DESC, VIRQ } from '../abi/monitor-abi.js';
 import { PAGE_BYTES, PAGE_SHIFT } from '../memory/memmap.js';
+import { PAGE_FLAG } from '../memory/pmap.js';
+import { writeFault } from '../memory/sharing.js';
 import { C, NETC } from '../metrics.js';
 import type { Monitor } from '../monitor.js';
 import { charge } from '../vcpu/trap.js';
@@ -45,8 +47,8 @@ export class VirtualSubnet {
   private readonly ports = new Map<Vm, NetPort>();
   /** Second result (v1) of the last call. */
   r1 = 0;
-  /** Page sharing hook (null: every fragment is copied). */
-  sharePage: SharePage | null = null;
+  /** Page sharing (the memory layer's remap, memory/sharing.ts); null: every fragment is copied. */
+  sharePage: SharePage | null;
   /** Turn remapping off (experiments: copied vs remapped). */
   remapEnabled = true;
   private readonly scratch = new Uint8Array(NET_DESC.BYTES);
@@ -55,7 +57,9 @@ export class VirtualSubnet {
   private readonly txLen = new Int32Array(NET.MAX_FRAGS);
   private readonly hdr = new Uint8Array(NET.HDR_BYTES);
 
-  constructor(private readonly m: Monitor) {}
+  constructor(private readonly m: Monitor) {
+    this.sharePage = (cpu, v, src, sgp, dst, dgp) => m.remapPage(cpu, v, src, sgp, dst, dgp) === 0;
+  }
 
   /** The VM's port (a fresh one after each boot: posted buffers do not survive a reboot). */
   port(vm: Vm): NetPort {
@@ -192,8 +196,7 @@ export class VirtualSubnet {
       const dpa = rx.pa[i];
       if (i > 0 && len === PAGE_BYTES && (spa & (PAGE_BYTES - 1)) === 0 && (dpa & (PAGE_BYTES - 1)) === 0 && this.share(cpu, v, src, spa >>> PAGE_SHIFT, dst, dpa >>> PAGE_SHIFT)) {
         remapped |= 1 << i;
-        k[NETC.PAGES_REMAPPED]++;
-        charge(cpu, v, costs.netRemap);
+        k[NETC.PAGES_REMAPPED]++;   // remapPage charged pageRemap
         continue;
       }
       if (!this.copy(cpu, v, src, spa, dst, dpa, len)) {
@@ -254,7 +257,6 @@ export class VirtualSubnet {
           this.share(cpu, v, vm, s >>> PAGE_SHIFT, vm, d >>> PAGE_SHIFT)) {
         pages++;
         done += PAGE_BYTES;
-        charge(cpu, v, costs.netRemap);
         continue;
       }
       const n = Math.min(len - done, PAGE_BYTES - (s & (PAGE_BYTES - 1)), PAGE_BYTES - (d & (PAGE_BYTES - 1)));
@@ -296,8 +298,8 @@ export class VirtualSubnet {
 
   /** Machine page of vm's guest page gp (allocated zeroed on vm's node on first touch); <0 when memory is out. */
   private page(cpu: Cpu, v: VCpu, vm: Vm, gp: number, write: boolean): number {
-    const m = vm.machinePage(gp);
-    void write; // a write to a shared (copy-on-write) page must get a private copy first: see sharePage
+    // A write into a write-protected (shared) page gets the writer a private copy first.
+    const m = write && (vm.pmap.flags[gp] & PAGE_FLAG.WRITE_PROTECT) !== 0 ? writeFault(this.m, cpu, v, vm, gp) : vm.machinePage(gp);
     if (m < 0) return m;
     const z = vm.pmap.lastZeroed;
     if (z > 0) {

@@ -11,6 +11,8 @@ export const BACKMAP_SLOTS = 4;
 export const NO_OWNER = -1;
 /** Owner of the monitor's own pages (special pages). */
 export const MONITOR_OWNER = -2;
+/** Owner of a machine page shared read-only (copy-on-write) by several guest pages or holders. */
+export const SHARED_OWNER = -3;
 
 /** Pages per allocation chunk: guest memory is handed out in 64 KiB machine-aligned chunks so the
  * monitor can map the sseg direct map with 64 KiB pages (fewer kernel TLB misses, paper §5.2). */
@@ -28,6 +30,8 @@ export class MachinePages {
   /** memmap backmaps: virtual page addresses (VA & ~0xfff) that have mapped the page. */
   readonly backmap: Int32Array;
   readonly backmapCount: Uint8Array;
+  /** References to a SHARED_OWNER page: guest pages mapping it plus holders (the disk cache). */
+  readonly refs: Uint32Array;
   /** Free whole chunks (first page numbers) and free single pages, per node, as stacks. */
   private readonly chunks: Int32Array[];
   private readonly chunkTop: Int32Array;
@@ -42,6 +46,7 @@ export class MachinePages {
     this.guestPage = new Int32Array(this.pages).fill(-1);
     this.backmap = new Int32Array(this.pages * BACKMAP_SLOTS);
     this.backmapCount = new Uint8Array(this.pages);
+    this.refs = new Uint32Array(this.pages);
     this.chunks = [];
     this.loose = [];
     this.chunkTop = new Int32Array(nodes);
@@ -106,8 +111,36 @@ export class MachinePages {
     return -1;
   }
 
+  /** Turn a privately owned page into a shared one with `refs` references (its owner's mapping among them). */
+  makeShared(page: number, refs: number): void {
+    this.owner[page] = SHARED_OWNER;
+    this.guestPage[page] = -1;
+    this.refs[page] = refs;
+  }
+
+  /** One more reference to a shared page. */
+  addRef(page: number): void {
+    this.refs[page]++;
+  }
+
+  /** Drop a reference to a shared page; the last one frees it. Returns the references left. */
+  unref(page: number): number {
+    const left = this.refs[page] - 1;
+    this.refs[page] = left > 0 ? left : 0;
+    if (left <= 0) this.release(page);
+    return left;
+  }
+
+  /** A shared page with one reference left becomes private to (owner, guestPage) again. */
+  makePrivate(page: number, owner: number, guestPage: number): void {
+    this.owner[page] = owner;
+    this.guestPage[page] = guestPage;
+    this.refs[page] = 0;
+  }
+
   release(page: number): void {
     if (this.owner[page] === NO_OWNER) return;
+    this.refs[page] = 0;
     this.owner[page] = NO_OWNER;
     this.guestPage[page] = -1;
     this.backmapCount[page] = 0;

@@ -1,10 +1,46 @@
 // Machine pages, pmap chunks and the L2TLB rules.
 import { describe, expect, it } from '@jest/globals';
 import { L2Tlb, L2_MISS } from './l2tlb.js';
-import { CHUNK_PAGES, MachinePages, MONITOR_OWNER, NO_OWNER } from './memmap.js';
-import { OUT_OF_MEMORY, Pmap } from './pmap.js';
+import { CHUNK_PAGES, MachinePages, MONITOR_OWNER, NO_OWNER, SHARED_OWNER } from './memmap.js';
+import { OUT_OF_MEMORY, PAGE_FLAG, Pmap } from './pmap.js';
 
 describe('MachinePages and Pmap', () => {
+  it('shares a page between pmaps with references; unshare and drop give it back', () => {
+    const bytes = 4 * 1024 * 1024;
+    const mp = new MachinePages(bytes, 1);
+    const ram = new Uint8Array(bytes);
+    const a = new Pmap(1, 1024 * 1024, mp, ram);
+    const b = new Pmap(2, 1024 * 1024, mp, ram);
+    const pa = a.lookupOrAlloc(3, 0);
+    b.lookupOrAlloc(3, 0);
+    const free0 = mp.freeOn(0);
+    expect(a.share(3, 1)).toBe(pa);
+    expect(mp.owner[pa]).toBe(SHARED_OWNER);
+    expect(a.intactChunk(3)).toBe(-1);
+    expect(a.flags[3]).toBe(PAGE_FLAG.SHARED | PAGE_FLAG.WRITE_PROTECT);
+    b.mapShared(3, pa);
+    expect(mp.freeOn(0)).toBe(free0 + 1); // b's own page was freed
+    expect(mp.refs[pa]).toBe(2);
+    expect(a.allocatedPages() + a.sharedMapped).toBe(16);
+    // b copies on write: a keeps the shared page with one reference
+    const fresh = mp.alloc(0, 2, 3);
+    b.unshare(3, fresh);
+    expect(mp.refs[pa]).toBe(1);
+    expect(b.flags[3]).toBe(0);
+    // a takes the last reference back: private again, same page
+    a.unshare(3, pa);
+    expect(mp.owner[pa]).toBe(1);
+    expect(mp.guestPage[pa]).toBe(3);
+    // a shared page is freed with its last reference
+    a.share(3, 1);
+    b.mapShared(4, pa);
+    a.drop(3);
+    expect(mp.owner[pa]).toBe(SHARED_OWNER);
+    b.clear();
+    expect(mp.owner[pa]).toBe(NO_OWNER);
+    expect(b.sharedMapped).toBe(0);
+  });
+
   it('allocates 64 KiB chunks on the preferred node, zeroed, and frees them', () => {
     const bytes = 4 * 1024 * 1024;
     const mp = new MachinePages(bytes, 2);

@@ -4,8 +4,25 @@
 // sseg direct map with 64 KiB pages. A page given back alone (PAGE_FREE) breaks its chunk,
 // which is then mapped page by page. Backmaps (which virtual addresses map a page) live in the
 // memmap entry of the machine page (memmap.ts).
+//
+// A guest page may be write-protected (PAGE_FLAG): its machine page is shared read-only with
+// other guest pages or holders (SHARED: copy-on-write, the global disk cache, remapped network
+// pages) or it has per-node replicas (REPLICATED: NUMA). Translations of a protected page never
+// carry the D bit; the first write traps to the monitor (Monitor.writeFault), which makes the
+// page private and writable again. A protected page always lives in a broken chunk, so the sseg
+// direct map covers it with 4 KiB pages.
 
 import { CHUNK_PAGES, CHUNK_SHIFT, MachinePages, PAGE_SHIFT } from './memmap.js';
+
+/** Per guest page protection state (Pmap.flags). */
+export const PAGE_FLAG = {
+  /** Writes trap to the monitor: translations are installed without D. */
+  WRITE_PROTECT: 1,
+  /** The machine page is a SHARED_OWNER page (refcounted): a write copies it (copy-on-write). */
+  SHARED: 2,
+  /** The page has per-node replicas (NUMA replication): a write collapses them. */
+  REPLICATED: 4,
+} as const;
 
 export const NOT_MAPPED = -1;
 /** lookupOrAlloc() result when machine memory is exhausted. */
@@ -22,6 +39,10 @@ export class Pmap {
   readonly guestPages: number;
   /** Pages currently allocated, per node. */
   readonly pagesPerNode: Float64Array;
+  /** PAGE_FLAG bits of each guest page. */
+  readonly flags: Uint8Array;
+  /** Guest pages currently mapping a shared machine page (not counted in pagesPerNode). */
+  sharedMapped = 0;
   /** Pages zeroed by the last lookupOrAlloc (0 when the page was there already). */
   lastZeroed = 0;
 
@@ -35,6 +56,7 @@ export class Pmap {
     this.machinePage = new Int32Array(this.guestPages).fill(NOT_MAPPED);
     this.chunkBase = new Int32Array(Math.ceil(this.guestPages / CHUNK_PAGES)).fill(CHUNK_NONE);
     this.pagesPerNode = new Float64Array(machine.nodes);
+    this.flags = new Uint8Array(this.guestPages);
   }
 
   /** Machine page of guest page `gp` (which must be < guestPages), allocating it zeroed on `node`. */
@@ -71,15 +93,68 @@ export class Pmap {
     return b >= 0 ? b : -1;
   }
 
-  /** Give guest page `gp` back (its machine page becomes free). Returns the machine page or NOT_MAPPED. */
+  /** Give guest page `gp` back (its machine page becomes free, or loses a reference). Returns the machine page or NOT_MAPPED. */
   drop(gp: number): number {
     const m = this.machinePage[gp];
     if (m === NOT_MAPPED) return m;
     this.chunkBase[gp >>> CHUNK_SHIFT] = CHUNK_BROKEN;
     this.machinePage[gp] = NOT_MAPPED;
-    this.pagesPerNode[this.machine.nodeOf(m)]--;
-    this.machine.release(m);
+    if ((this.flags[gp] & PAGE_FLAG.SHARED) !== 0) {
+      this.sharedMapped--;
+      this.machine.unref(m);
+    } else {
+      this.pagesPerNode[this.machine.nodeOf(m)]--;
+      this.machine.release(m);
+    }
+    this.flags[gp] = 0;
     return m;
+  }
+
+  /**
+   * Make the VM's own page gp shared read-only with `extraRefs` further references (the caller
+   * takes them: another guest page, the disk cache). The caller shoots down its writable
+   * translations. Returns the machine page, or NOT_MAPPED when gp has none.
+   */
+  share(gp: number, extraRefs: number): number {
+    const m = this.machinePage[gp];
+    if (m === NOT_MAPPED) return m;
+    if ((this.flags[gp] & PAGE_FLAG.SHARED) !== 0) {
+      for (let i = 0; i < extraRefs; i++) this.machine.addRef(m);
+      return m;
+    }
+    this.chunkBase[gp >>> CHUNK_SHIFT] = CHUNK_BROKEN;
+    this.pagesPerNode[this.machine.nodeOf(m)]--;
+    this.machine.makeShared(m, 1 + extraRefs);
+    this.flags[gp] |= PAGE_FLAG.SHARED | PAGE_FLAG.WRITE_PROTECT;
+    this.sharedMapped++;
+    return m;
+  }
+
+  /**
+   * Map guest page gp onto shared machine page `m`, whose reference the caller hands over
+   * (taken with share() or held by the disk cache). The old page of gp is dropped; the caller
+   * shoots down its translations first.
+   */
+  mapShared(gp: number, m: number): void {
+    this.drop(gp);
+    this.chunkBase[gp >>> CHUNK_SHIFT] = CHUNK_BROKEN;
+    this.machinePage[gp] = m;
+    this.flags[gp] = PAGE_FLAG.SHARED | PAGE_FLAG.WRITE_PROTECT;
+    this.sharedMapped++;
+  }
+
+  /**
+   * Guest page gp (SHARED) becomes private again on machine page `m`: either a fresh page the
+   * caller filled with a copy, or the shared page itself when gp held its last reference.
+   */
+  unshare(gp: number, m: number): void {
+    const old = this.machinePage[gp];
+    this.sharedMapped--;
+    if (m === old) this.machine.makePrivate(m, this.vmId, gp);
+    else this.machine.unref(old);
+    this.machinePage[gp] = m;
+    this.flags[gp] &= ~(PAGE_FLAG.SHARED | PAGE_FLAG.WRITE_PROTECT);
+    this.pagesPerNode[this.machine.nodeOf(m)]++;
   }
 
   /** Free every page (VM shutdown or reboot). */
@@ -88,6 +163,7 @@ export class Pmap {
       const b = this.chunkBase[c];
       const first = c << CHUNK_SHIFT;
       if (b >= 0) {
+        // An intact chunk never holds protected pages.
         this.machine.releaseChunk(b);
         this.pagesPerNode[this.machine.nodeOf(b)] -= CHUNK_PAGES;
         for (let i = 0; i < CHUNK_PAGES; i++) this.machinePage[first + i] = NOT_MAPPED;

@@ -8,6 +8,7 @@ import { CAUSE, CONTEXT, CP0, ENTRYHI, ENTRYLO, EXC, STATUS } from '../../../mac
 import { writeCp0 } from '../../../machine/src/cp0/cp0.js';
 import { GUEST_VSEG, SPECIAL } from '../abi/monitor-abi.js';
 import { physInsert, physInvalidate } from '../memory/phys-tlb.js';
+import { PAGE_FLAG } from '../memory/pmap.js';
 import { C, MON } from '../metrics.js';
 import type { Monitor } from '../monitor.js';
 import { emulateCop0, emulateRdhwr, isRdhwr } from './emulate.js';
@@ -227,7 +228,9 @@ export function translateLo(m: Monitor, cpu: Cpu, v: VCpu, glo: number, va: numb
   const mp = m.guestPage(cpu, v, gp);
   if (mp < 0) return 0;
   m.pages.addBackmap(mp, va);
-  return (mp << ENTRYLO.PFN_SHIFT) | (glo & PROT_BITS);
+  const lo = (mp << ENTRYLO.PFN_SHIFT) | (glo & PROT_BITS);
+  // A write-protected page (shared or replicated) is mapped without D: its first write traps.
+  return (vm.pmap.flags[gp] & PAGE_FLAG.WRITE_PROTECT) !== 0 ? lo & ~ENTRYLO.D : lo;
 }
 
 /** Translate virtual TLB entry i and put it into the L2TLB and the physical TLB. */
@@ -321,8 +324,9 @@ function ssegFill(m: Monitor, cpu: Cpu, v: VCpu, va: number): boolean {
   const m0 = m.guestPage(cpu, v, gp);
   const m1 = m.guestPage(cpu, v, gp + 1);
   if (m0 < 0 || m1 < 0) return true; // the VM was stopped (out of memory)
-  const lo0 = (m0 << ENTRYLO.PFN_SHIFT) | CACHEABLE | ENTRYLO.D | ENTRYLO.V;
-  const lo1 = (m1 << ENTRYLO.PFN_SHIFT) | CACHEABLE | ENTRYLO.D | ENTRYLO.V;
+  const flags = vm.pmap.flags;
+  const lo0 = (m0 << ENTRYLO.PFN_SHIFT) | CACHEABLE | ENTRYLO.V | ((flags[gp] & PAGE_FLAG.WRITE_PROTECT) !== 0 ? 0 : ENTRYLO.D);
+  const lo1 = (m1 << ENTRYLO.PFN_SHIFT) | CACHEABLE | ENTRYLO.V | ((flags[gp + 1] & PAGE_FLAG.WRITE_PROTECT) !== 0 ? 0 : ENTRYLO.D);
   physInsert(cpu, m.victims, vpn2, 0, lo0, lo1, true);
   counters[C.SSEG_FILLS]++;
   charge(cpu, v, m.costs.ssegFill);
@@ -336,7 +340,15 @@ function tlbInvalid(m: Monitor, cpu: Cpu, v: VCpu, code: number, _fromUser: bool
   const epc = c0[CP0.EPC];
   const bd = c0[CP0.Cause] < 0;
   if (va < 0) {
-    // sseg: the special page's empty half, or nothing there.
+    // sseg: a write to a write-protected page of the direct map (copy-on-write, replica) ...
+    const off = (va - GUEST_VSEG.KSEG_BASE) >>> 0;
+    if (code === EXC.Mod && off < v.vm.memoryBytes && (v.vm.pmap.flags[off >>> 12] & PAGE_FLAG.WRITE_PROTECT) !== 0) {
+      // writeFault shoots down the old read-only translation; the retry refills the direct map.
+      if (m.writeFault(cpu, v, off >>> 12) >= 0 && v.vm.state === 'running') resume(m, cpu, v, epc);
+      else cpu.requestStop();
+      return;
+    }
+    // ... else the special page's empty half, or nothing there.
     reflect(m, cpu, v, code === EXC.TLBL ? EXC.AdEL : EXC.AdES, epc, bd, va, false, 0);
     return;
   }
@@ -369,6 +381,28 @@ function tlbInvalid(m: Monitor, cpu: Cpu, v: VCpu, code: number, _fromUser: bool
     // A guest frame beyond the VM's memory: a bus error, never another VM's page.
     const faultPc = bd ? (epc + 4) | 0 : epc;
     reflect(m, cpu, v, va === faultPc ? EXC.IBE : EXC.DBE, epc, bd, va, false, 0);
+    return;
+  }
+  if (code === EXC.Mod && (v.vm.pmap.flags[gp] & PAGE_FLAG.WRITE_PROTECT) !== 0) {
+    // The guest may write, the monitor protects the page (copy-on-write, replica): make it
+    // writable; the shootdown dropped the L2TLB entry, so put the translation back.
+    const glo0 = i >= 0 ? v.tLo0[i] : l2!.glo0[s];
+    const glo1 = i >= 0 ? v.tLo1[i] : l2!.glo1[s];
+    if (m.writeFault(cpu, v, gp) < 0 || v.vm.state !== 'running') {
+      cpu.requestStop();
+      return;
+    }
+    if (i >= 0) installVtlbEntry(m, cpu, v, i);
+    else {
+      const vpn2 = va & ~0x1fff;
+      const global = (glo0 & glo1 & ENTRYLO.G) !== 0;
+      const mlo0 = translateLo(m, cpu, v, glo0, vpn2);
+      const mlo1 = translateLo(m, cpu, v, glo1, vpn2 | 0x1000);
+      if (v.vm.state !== 'running') return cpu.requestStop();
+      l2!.insert(vpn2, global ? 256 : asid, mlo0, mlo1, glo0, glo1);
+      physInsert(cpu, m.victims, vpn2, asid, mlo0, mlo1, global);
+    }
+    resume(m, cpu, v, epc);
     return;
   }
   // The physical entry is stale (e.g. the page was remapped): reinstall and retry.
