@@ -41,6 +41,8 @@ export interface CostTable {
   ipi: number;
   /** TLB shootdown of one machine page (memmap walk, per physical CPU reached). */
   shootdown: number;
+  /** Per frame sent on the virtual subnet: descriptor checks, station lookup, receive-descriptor pop, completion, VIRQ. */
+  netFrame: number;
 }
 
 export const COST_TABLE_NAME = 'disco-1997-r10k-estimate-v3';
@@ -64,6 +66,7 @@ export const DEFAULT_COSTS: Readonly<CostTable> = Object.freeze({
   vcpuSwitch: 400,
   ipi: 150,
   shootdown: 200,
+  netFrame: 150,
 });
 
 /** The table with `overrides` applied (unknown keys rejected, values must be non-negative integers). */
