@@ -4,6 +4,7 @@
 
 import { EXC_NAMES } from '../../machine/src/cp0/regs.js';
 import { MCALL } from './abi/monitor-abi.js';
+import type { VmFootprint } from './memory/footprint.js';
 
 export const C = {
   CY_USER: 0,
@@ -41,7 +42,11 @@ export const C = {
   COW_REUSED: 30,
   /** Guest pages mapped onto another page's machine page (remap, disk cache hits). */
   PAGES_REMAPPED: 31,
-  COUNT: 32,
+  /** COW disk reads: whole pages mapped from the global disk cache / read from the base (and offered to the cache) / composed with the VM's overlay. */
+  DCACHE_HITS: 32,
+  DCACHE_MISSES: 33,
+  DCACHE_OVERLAY: 34,
+  COUNT: 35,
 } as const;
 
 /** Emulated privileged instructions, by kind. */
@@ -142,7 +147,13 @@ export interface MetricsSnapshot {
   pagesZeroed: number;
   shootdowns: number;
   /** Shared machine pages: guest pages mapping one now, remaps, copy-on-write copies and reuses. */
-  sharing: { sharedPages: number; remapped: number; cowCopies: number; cowReused: number };
+  sharing: {
+    sharedPages: number; remapped: number; cowCopies: number; cowReused: number;
+    /** COW disk reads by whole page: mapped from the disk cache, read from the base, composed with the overlay. */
+    diskCacheHits: number; diskCacheMisses: number; overlayPages: number;
+  };
+  /** Virtual vs machine footprint by kind (memory/footprint.ts); filled by Monitor.vmMetrics. */
+  footprint?: VmFootprint;
   cacheMisses: { local: number; remote: number };
   disk: { reads: number; writes: number; sectorsRead: number; sectorsWritten: number; flushes: number };
   console: { bytesOut: number; bytesIn: number };
@@ -189,7 +200,10 @@ export function snapshot(k: Counters, pagesPerNode: ArrayLike<number>, sharedPag
     pagesPerNode: Array.from(pagesPerNode),
     pagesZeroed: c[C.PAGES_ZEROED],
     shootdowns: c[C.SHOOTDOWNS],
-    sharing: { sharedPages, remapped: c[C.PAGES_REMAPPED], cowCopies: c[C.COW_COPIES], cowReused: c[C.COW_REUSED] },
+    sharing: {
+      sharedPages, remapped: c[C.PAGES_REMAPPED], cowCopies: c[C.COW_COPIES], cowReused: c[C.COW_REUSED],
+      diskCacheHits: c[C.DCACHE_HITS], diskCacheMisses: c[C.DCACHE_MISSES], overlayPages: c[C.DCACHE_OVERLAY],
+    },
     cacheMisses: { local: c[C.CACHE_LOCAL], remote: c[C.CACHE_REMOTE] },
     disk: {
       reads: c[C.DISK_READS], writes: c[C.DISK_WRITES], sectorsRead: c[C.DISK_SECTORS_READ],

@@ -10,6 +10,11 @@ import { STATUS } from '../../machine/src/cp0/regs.js';
 import { BOOT_REG, DISK_STATE, GUEST_VSEG, VIRQ } from './abi/monitor-abi.js';
 import { type CostTable, makeCostTable } from './costs.js';
 import { VirtualSubnet } from './io/net.js';
+import { CowDisk } from './io/cow-disk.js';
+import { shareKernelText } from './io/cow-read.js';
+import { DiskCache, type DiskCacheStats } from './io/disk-cache.js';
+import { DiskConfigError, DiskRegistry } from './io/disk-config.js';
+import { footprintOf, machineFootprint, type MachineFootprint, PAGE_CLASS } from './memory/footprint.js';
 import { MachinePages, MONITOR_OWNER, PAGE_BYTES } from './memory/memmap.js';
 import { OUT_OF_MEMORY, PAGE_FLAG } from './memory/pmap.js';
 import { remapPage, writeFault } from './memory/sharing.js';
@@ -31,6 +36,10 @@ export interface MonitorOptions {
   largeSsegPages?: boolean;
   /** Wall clock for RTC_READ at time 0, ms since the epoch (default Date.now()). */
   clock?: () => number;
+  /** Most machine pages the global disk cache holds (default a quarter of machine memory; 0: no cache). */
+  diskCachePages?: number;
+  /** Share the kernel's text pages between VMs booted from the same kernel image (default true). */
+  shareKernelText?: boolean;
 }
 
 export type MonitorRunResult = 'budget' | 'idle' | 'halted' | 'stopped';
@@ -44,6 +53,9 @@ export interface MachineMetrics {
   total: MetricsSnapshot;
   vms: Record<string, MetricsSnapshot & { state: string; exit: VmExit | null; boots: number }>;
   freePagesPerNode: number[];
+  /** Virtual vs machine footprint of the whole machine (memory/footprint.ts). */
+  footprint: MachineFootprint;
+  diskCache: DiskCacheStats;
 }
 
 export class Monitor implements ExceptionHandler {
@@ -83,6 +95,11 @@ export class Monitor implements ExceptionHandler {
    * numa/); returns the page's machine page afterwards or -1. Null while nothing replicates.
    */
   replicaWriteFault: ((cpu: Cpu | null, by: VCpu | null, vm: Vm, gp: number) => number) | null = null;
+  /** The global disk cache (io/disk-cache.ts): base-image pages shared by COW disks' readers. */
+  readonly diskCache: DiskCache;
+  /** Host files behind the VMs' disks: base images, exclusivity (io/disk-config.ts). */
+  readonly disks = new DiskRegistry();
+  readonly shareKernelText: boolean;
 
   constructor(
     readonly machine: Machine,
@@ -96,6 +113,9 @@ export class Monitor implements ExceptionHandler {
     this.quantum = opts.quantum ?? machine.quantum;
     this.sliceCycles = (opts.sliceQuanta ?? 10) * this.quantum;
     this.largeSsegPages = opts.largeSsegPages ?? true;
+    this.shareKernelText = opts.shareKernelText ?? true;
+    this.diskCache = new DiskCache(this.pages, opts.diskCachePages ?? Math.floor(this.pages.pages / 4), Math.floor(this.pages.pages / 64));
+    this.pages.reclaim = (n) => this.diskCache.reclaim(n);
     const p = machine.cpuCount;
     this.current = new Array(p).fill(null);
     this.assigned = new Array(p).fill(null);
@@ -152,12 +172,20 @@ export class Monitor implements ExceptionHandler {
       homes.push(best);
     }
     const id = this.vms.length;
+    let opened: ReturnType<DiskRegistry['open']>;
+    try {
+      opened = this.disks.open(config.disks ?? []);
+    } catch (e) {
+      if (e instanceof DiskConfigError) throw new RangeError(e.message);
+      throw e;
+    }
     const spPages = homes.map((h) => {
       const pg = this.pages.alloc(this.machine.cpuNode(h), MONITOR_OWNER, -1);
       if (pg < 0) throw new RangeError('out of machine memory for special pages');
       return pg;
     });
-    const vm = new Vm(id, config, this.pages, this.ram8, this.ram32, spPages);
+    const vm = new Vm(id, config, this.pages, this.ram8, this.ram32, spPages, opened.backends);
+    this.disks.register(vm, opened.claims);
     vm.homeNode = node;
     vm.onProtectedWrite = (gp) => writeFault(this, null, null, vm, gp);
     vm.vcpus.forEach((v, i) => {
@@ -180,6 +208,15 @@ export class Monitor implements ExceptionHandler {
   startVm(vm: Vm): void {
     this.unloadVm(vm);
     vm.pmap.clear();
+    vm.pageClass.fill(PAGE_CLASS.KERNEL_DATA);
+    const busy = this.disks.claim(vm);
+    if (busy !== null) {
+      vm.state = 'stopped';
+      vm.exit = { kind: 'fault', reason: busy };
+      for (const v of vm.vcpus) v.state = VCPU_STATE.Stopped;
+      vm.config.onStateChange?.(vm);
+      return;
+    }
     for (const v of vm.vcpus) v.reset();
     for (const d of vm.disks) d?.reset();
     vm.console.clear();
@@ -190,8 +227,10 @@ export class Monitor implements ExceptionHandler {
       vm.state = 'stopped';
       vm.exit = { kind: 'fault', reason: `kernel: ${loaded.error}` };
       for (const v of vm.vcpus) v.state = VCPU_STATE.Stopped;
+      this.disks.release(vm);
       return;
     }
+    shareKernelText(this, vm, this.shareKernelText);
     vm.state = 'running';
     vm.paused = false;
     vm.boots++;
@@ -238,6 +277,9 @@ export class Monitor implements ExceptionHandler {
     for (const v of vm.vcpus) v.state = VCPU_STATE.Stopped;
     this.unloadVm(vm);
     vm.pmap.clear();
+    // Non-persistent COW disks lose their changes at power-off (paper §4.2.5).
+    for (const d of vm.disks) if (d !== undefined && d.backend instanceof CowDisk && !d.backend.persistent) d.backend.overlay.discard();
+    this.disks.release(vm);
     vm.config.onStateChange?.(vm);
   }
 
@@ -393,6 +435,7 @@ export class Monitor implements ExceptionHandler {
   /** PAGE_ZERO hint: the page's contents become zero (an unallocated page already is). */
   zeroGuestPage(cpu: Cpu, v: VCpu, gp: number): void {
     const pmap = v.vm.pmap;
+    v.vm.pageClass[gp] = PAGE_CLASS.KERNEL_DATA;
     let mp = pmap.machinePage[gp];
     if (mp < 0) return;
     if ((pmap.flags[gp] & PAGE_FLAG.SHARED) !== 0) {
@@ -415,6 +458,7 @@ export class Monitor implements ExceptionHandler {
   /** PAGE_FREE hint: take the machine page away (TLB shootdown through the memmap); the next touch gets a zero page. */
   freeGuestPage(cpu: Cpu, v: VCpu, gp: number): void {
     const vm = v.vm;
+    vm.pageClass[gp] = PAGE_CLASS.KERNEL_DATA;
     const mp = vm.pmap.machinePage[gp];
     if (mp < 0) return;
     if ((vm.pmap.flags[gp] & PAGE_FLAG.REPLICATED) !== 0 && writeFault(this, cpu, v, vm, gp) < 0) return;
@@ -439,10 +483,10 @@ export class Monitor implements ExceptionHandler {
   }
 
   /** A disk command was issued: complete it now or after the modelled latency. */
-  diskIssued(vm: Vm, unit: number, cycles: number, sectors: number): void {
+  diskIssued(vm: Vm, unit: number, cycles: number, sectors: number, immediate = false): void {
     const d = vm.disks[unit]!;
     const lat = vm.diskLatency;
-    if (lat === undefined) {
+    if (lat === undefined || immediate) {
       d.state = d.result;
       this.post(vm.vcpus[0], VIRQ.DISK0 << unit, null, null);
       return;
@@ -684,7 +728,7 @@ export class Monitor implements ExceptionHandler {
     const k = new Counters();
     k.add(vm.counters);
     if (vm.running) for (const v of vm.vcpus) if (v.state === VCPU_STATE.Waiting) k.c[C.CY_IDLE] += Math.max(0, this.now - v.waitStart);
-    return snapshot(k, vm.pmap.pagesPerNode, vm.pmap.sharedMapped);
+    return { ...snapshot(k, vm.pmap.pagesPerNode, vm.pmap.sharedMapped), footprint: footprintOf(vm, this.vms) };
   }
 
   metrics(costTableName: string): MachineMetrics {
@@ -692,11 +736,15 @@ export class Monitor implements ExceptionHandler {
     const pages = new Float64Array(this.machine.nodeCount);
     const vms: MachineMetrics['vms'] = {};
     let shared = 0;
+    const fp = machineFootprint(this.vms, this.pages, this.diskCache.machinePages());
     for (const vm of this.vms) {
       sum.add(vm.counters);
       shared += vm.pmap.sharedMapped;
       for (let n = 0; n < pages.length; n++) pages[n] += vm.pmap.pagesPerNode[n];
-      vms[vm.name] = { ...this.vmMetrics(vm), state: vm.state, exit: vm.exit, boots: vm.boots };
+      const k = new Counters();
+      k.add(vm.counters);
+      if (vm.running) for (const v of vm.vcpus) if (v.state === VCPU_STATE.Waiting) k.c[C.CY_IDLE] += Math.max(0, this.now - v.waitStart);
+      vms[vm.name] = { ...snapshot(k, vm.pmap.pagesPerNode, vm.pmap.sharedMapped), footprint: fp.vms.get(vm), state: vm.state, exit: vm.exit, boots: vm.boots };
     }
     let idle = 0;
     for (let p = 0; p < this.physIdle.length; p++) idle += this.physIdle[p];
@@ -708,7 +756,15 @@ export class Monitor implements ExceptionHandler {
       total: snapshot(sum, pages, shared),
       vms,
       freePagesPerNode: Array.from({ length: this.machine.nodeCount }, (_, n) => this.pages.freeOn(n)),
+      footprint: fp.machine,
+      diskCache: this.diskCache.stats(),
     };
+  }
+
+  /** Close the host files of every VM's disks (base images, private images, overlay files). */
+  closeDisks(): void {
+    this.diskCache.clear();
+    this.disks.close();
   }
 }
 
