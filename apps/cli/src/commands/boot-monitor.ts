@@ -326,8 +326,8 @@ export async function runMonitorBoot(args: string[]): Promise<number> {
     }
     if (o.metrics) {
       const mt = session.monitor.metrics(COST_TABLE_NAME);
-      process.stderr.write(JSON.stringify(mt, null, 1) + '\n');
       process.stderr.write(sharingSummary(mt));
+      process.stderr.write(JSON.stringify(mt, null, 1) + '\n');
     }
     const bad = ends.find((e) => status(e) !== 0);
     return bad === undefined ? 0 : status(bad);

@@ -31,12 +31,12 @@ const scratch = new Uint8Array(PAGE_BYTES);
  * more reference for the guest page, the old page given back. False when memory ran out
  * collapsing a replicated page.
  */
-function mapCached(m: Monitor, cpu: Cpu | null, v: VCpu | null, vm: Vm, gp: number, mp: number): boolean {
+function mapCached(m: Monitor, cpu: Cpu | null, v: VCpu | null, vm: Vm, gp: number, mp: number, loaded = true): boolean {
   const pmap = vm.pmap;
   if (pmap.machinePage[gp] === mp) return true;
   if ((pmap.flags[gp] & PAGE_FLAG.REPLICATED) !== 0 && writeFault(m, cpu, v, vm, gp) < 0) return false;
   const old = pmap.machinePage[gp];
-  if (old !== NOT_MAPPED) m.shootdownPage(cpu, v, vm, gp, old);
+  if (old !== NOT_MAPPED && loaded) m.shootdownPage(cpu, v, vm, gp, old);
   m.pages.addRef(mp);
   pmap.mapShared(gp, mp);
   vm.counters.c[C.PAGES_REMAPPED]++;
@@ -44,13 +44,13 @@ function mapCached(m: Monitor, cpu: Cpu | null, v: VCpu | null, vm: Vm, gp: numb
 }
 
 /** Share guest page gp of vm (just filled with (img, sector)) into the disk cache, if it admits it. */
-function insertPage(m: Monitor, cpu: Cpu | null, v: VCpu | null, vm: Vm, gp: number, img: CacheImage, sector: number): void {
+function insertPage(m: Monitor, cpu: Cpu | null, v: VCpu | null, vm: Vm, gp: number, img: CacheImage, sector: number, loaded = true): void {
   const cache = m.diskCache;
   if (!cache.admit()) return;
   const pmap = vm.pmap;
   const mp = pmap.machinePage[gp];
   if (mp === NOT_MAPPED || (pmap.flags[gp] & PAGE_FLAG.WRITE_PROTECT) !== 0) return;
-  m.shootdownPage(cpu, v, vm, gp, mp);
+  if (loaded) m.shootdownPage(cpu, v, vm, gp, mp);
   pmap.share(gp, 1);
   cache.insert(img, sector, mp);
 }
@@ -132,7 +132,8 @@ function kernelIdentity(elf: Uint8Array): string {
  * After the kernel was loaded into vm: mark its text pages (non-writable segments) as kernel
  * text and, when `share`, make every whole text page the same machine page as in the other VMs
  * booted from the same kernel (the disk cache holds one reference per page; a guest write to its
- * text would take a copy-on-write fault like any shared page).
+ * text would take a copy-on-write fault like any shared page). Called while no vCPU of the VM
+ * is loaded and its TLBs are empty (startVm), so no shootdown is needed.
  */
 export function shareKernelText(m: Monitor, vm: Vm, share: boolean): void {
   const image = parseElf(vm.config.kernel);
@@ -149,9 +150,9 @@ export function shareKernelText(m: Monitor, vm: Vm, share: boolean): void {
       const key = gp * PAGE_SECTORS;
       const hit = m.diskCache.lookup(img, key);
       if (hit >= 0) {
-        if (!mapCached(m, null, null, vm, gp, hit)) return;
+        if (!mapCached(m, null, null, vm, gp, hit, false)) return;
       } else {
-        insertPage(m, null, null, vm, gp, img, key);
+        insertPage(m, null, null, vm, gp, img, key, false);
       }
     }
   }
