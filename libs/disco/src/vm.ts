@@ -165,9 +165,10 @@ export class Vm {
       if (va < GUEST_VSEG.KSEG_BASE || pa + seg.memsz > this.memoryBytes) {
         return { error: `segment at 0x${va.toString(16)} (+${seg.memsz} bytes) is not inside the VM's sseg direct map (${this.memoryBytes} bytes)` };
       }
-      const bytes = new Uint8Array(seg.memsz);
-      bytes.set(this.config.kernel.subarray(seg.offset, seg.offset + seg.filesz));
-      if (!this.writeGuest(pa, bytes)) return { error: 'out of machine memory loading the kernel' };
+      // Only the file bytes are written: fresh guest memory is zero, so bss-like parts
+      // (memsz beyond filesz) get machine pages only when the kernel touches them.
+      const bytes = this.config.kernel.subarray(seg.offset, seg.offset + seg.filesz);
+      if (bytes.length > 0 && !this.writeGuest(pa, bytes)) return { error: 'out of machine memory loading the kernel' };
     }
     const cmd = this.config.cmdline ?? '';
     if (cmd !== '') {
