@@ -41,9 +41,11 @@ export interface CostTable {
   ipi: number;
   /** TLB shootdown of one machine page (memmap walk, per physical CPU reached). */
   shootdown: number;
+  /** NUMA: take one hot-page notification and decide (read the page's per-node counters, memmap, pmap). */
+  numaHotPage: number;
 }
 
-export const COST_TABLE_NAME = 'disco-1997-r10k-estimate-v3';
+export const COST_TABLE_NAME = 'disco-1997-r10k-estimate-v4';
 
 export const DEFAULT_COSTS: Readonly<CostTable> = Object.freeze({
   trapEntryExit: 40,
@@ -64,6 +66,7 @@ export const DEFAULT_COSTS: Readonly<CostTable> = Object.freeze({
   vcpuSwitch: 400,
   ipi: 150,
   shootdown: 200,
+  numaHotPage: 120,
 });
 
 /** The table with `overrides` applied (unknown keys rejected, values must be non-negative integers). */

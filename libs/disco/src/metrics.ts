@@ -41,7 +41,21 @@ export const C = {
   COW_REUSED: 30,
   /** Guest pages mapped onto another page's machine page (remap, disk cache hits). */
   PAGES_REMAPPED: 31,
-  COUNT: 32,
+  /** NUMA (numa/): hot-page notifications handled, and what came of them. */
+  NUMA_HOT: 32,
+  NUMA_MIGRATIONS: 33,
+  NUMA_REPLICATIONS: 34,
+  /** Replicated pages collapsed back to one copy by a write. */
+  NUMA_COLLAPSES: 35,
+  /** Hot pages left alone: write-shared, at the move limit, no free page on the node. */
+  NUMA_WRITE_SHARED: 36,
+  NUMA_MOVE_LIMITED: 37,
+  NUMA_NO_MEMORY: 38,
+  /** Monitor cycles of all migrations / replications / collapses (copies, shootdowns, IPIs, bookkeeping). */
+  NUMA_MIGRATE_CY: 39,
+  NUMA_REPLICATE_CY: 40,
+  NUMA_COLLAPSE_CY: 41,
+  COUNT: 42,
 } as const;
 
 /** Emulated privileged instructions, by kind. */
@@ -70,8 +84,10 @@ export const MON = {
   vcpuSwitch: 7,
   /** Copy-on-write copies of shared pages. */
   sharing: 8,
+  /** NUMA: hot-page handling, migrations, replications, collapses (numa/). */
+  numa: 9,
 } as const;
-export const MON_KINDS = 9;
+export const MON_KINDS = 10;
 const MON_NAMES = Object.keys(MON);
 const EMU_NAMES = Object.keys(EMU);
 const MCALL_NAMES: Record<number, string> = Object.fromEntries(Object.entries(MCALL).map(([k, v]) => [v, k]));
@@ -124,11 +140,27 @@ export interface MetricsSnapshot {
   /** Shared machine pages: guest pages mapping one now, remaps, copy-on-write copies and reuses. */
   sharing: { sharedPages: number; remapped: number; cowCopies: number; cowReused: number };
   cacheMisses: { local: number; remote: number };
+  /**
+   * NUMA placement (numa/): hot pages handled, migrations, replications, collapses, pages left
+   * alone and why, replica pages per node now, the local share of cache misses, and the
+   * average monitor cycles of each action (the paper's Table 3).
+   */
+  numa: {
+    hotPages: number; migrations: number; replications: number; collapses: number;
+    writeShared: number; moveLimited: number; noMemory: number;
+    replicaPagesPerNode: number[]; localMissRatio: number;
+    avgCycles: { migration: number; replication: number; collapse: number };
+  };
   disk: { reads: number; writes: number; sectorsRead: number; sectorsWritten: number; flushes: number };
   console: { bytesOut: number; bytesIn: number };
 }
 
-export function snapshot(k: Counters, pagesPerNode: ArrayLike<number>, sharedPages = 0): MetricsSnapshot {
+/** a / b, 0 when b is 0. */
+function ratio(a: number, b: number): number {
+  return b > 0 ? a / b : 0;
+}
+
+export function snapshot(k: Counters, pagesPerNode: ArrayLike<number>, sharedPages = 0, replicaPagesPerNode: ArrayLike<number> = []): MetricsSnapshot {
   const c = k.c;
   const named = (arr: Float64Array, names: Record<number, string>): Record<string, number> => {
     const out: Record<string, number> = {};
@@ -164,6 +196,17 @@ export function snapshot(k: Counters, pagesPerNode: ArrayLike<number>, sharedPag
     shootdowns: c[C.SHOOTDOWNS],
     sharing: { sharedPages, remapped: c[C.PAGES_REMAPPED], cowCopies: c[C.COW_COPIES], cowReused: c[C.COW_REUSED] },
     cacheMisses: { local: c[C.CACHE_LOCAL], remote: c[C.CACHE_REMOTE] },
+    numa: {
+      hotPages: c[C.NUMA_HOT], migrations: c[C.NUMA_MIGRATIONS], replications: c[C.NUMA_REPLICATIONS], collapses: c[C.NUMA_COLLAPSES],
+      writeShared: c[C.NUMA_WRITE_SHARED], moveLimited: c[C.NUMA_MOVE_LIMITED], noMemory: c[C.NUMA_NO_MEMORY],
+      replicaPagesPerNode: Array.from(replicaPagesPerNode),
+      localMissRatio: ratio(c[C.CACHE_LOCAL], c[C.CACHE_LOCAL] + c[C.CACHE_REMOTE]),
+      avgCycles: {
+        migration: ratio(c[C.NUMA_MIGRATE_CY], c[C.NUMA_MIGRATIONS]),
+        replication: ratio(c[C.NUMA_REPLICATE_CY], c[C.NUMA_REPLICATIONS]),
+        collapse: ratio(c[C.NUMA_COLLAPSE_CY], c[C.NUMA_COLLAPSES]),
+      },
+    },
     disk: {
       reads: c[C.DISK_READS], writes: c[C.DISK_WRITES], sectorsRead: c[C.DISK_SECTORS_READ],
       sectorsWritten: c[C.DISK_SECTORS_WRITTEN], flushes: c[C.DISK_FLUSHES],

@@ -14,6 +14,8 @@ import { OUT_OF_MEMORY, PAGE_FLAG } from './memory/pmap.js';
 import { remapPage, writeFault } from './memory/sharing.js';
 import { physFlush, physInvalidateFrame } from './memory/phys-tlb.js';
 import { C, Counters, MON, type MetricsSnapshot, snapshot } from './metrics.js';
+import { Numa } from './numa/placement.js';
+import type { NumaPolicyConfig } from './numa/policy.js';
 import { Scheduler } from './sched/scheduler.js';
 import { compareFired } from './vcpu/emulate.js';
 import { account, charge, deliverAtBoundary, handleTrap, setPhysical } from './vcpu/trap.js';
@@ -30,6 +32,11 @@ export interface MonitorOptions {
   largeSsegPages?: boolean;
   /** Wall clock for RTC_READ at time 0, ms since the epoch (default Date.now()). */
   clock?: () => number;
+  /**
+   * NUMA page migration and replication (numa/, timed mode only: the miss counters need the
+   * cache model): true for DEFAULT_NUMA_POLICY, or policy overrides. Default off.
+   */
+  numa?: boolean | Partial<NumaPolicyConfig>;
 }
 
 export type MonitorRunResult = 'budget' | 'idle' | 'halted' | 'stopped';
@@ -43,6 +50,8 @@ export interface MachineMetrics {
   total: MetricsSnapshot;
   vms: Record<string, MetricsSnapshot & { state: string; exit: VmExit | null; boots: number }>;
   freePagesPerNode: number[];
+  /** Per node: guest pages (masters), replica pages, free pages, and cache misses by the node's CPUs (timed mode). */
+  nodes: { pages: number; replicaPages: number; freePages: number; localMisses: number; remoteMisses: number; localMissRatio: number }[];
 }
 
 export class Monitor implements ExceptionHandler {
@@ -80,6 +89,8 @@ export class Monitor implements ExceptionHandler {
    * numa/); returns the page's machine page afterwards or -1. Null while nothing replicates.
    */
   replicaWriteFault: ((cpu: Cpu | null, by: VCpu | null, vm: Vm, gp: number) => number) | null = null;
+  /** The NUMA placement mechanism, or null when off. */
+  readonly numa: Numa | null;
 
   constructor(
     readonly machine: Machine,
@@ -115,6 +126,9 @@ export class Monitor implements ExceptionHandler {
       cache?.invalidateRange(ma, len);
       if (links.active !== 0) for (let a = ma & ~31; a < ma + len; a += 32) links.stored(a, -1);
     };
+    const numa = opts.numa === undefined || opts.numa === false ? null : new Numa(this, opts.numa === true ? {} : opts.numa);
+    this.numa = numa;
+    if (numa !== null) this.replicaWriteFault = (cpu, by, vm, gp) => numa.collapse(cpu, by, vm, gp);
   }
 
   // ---- VMs -------------------------------------------------------------------------------
@@ -136,6 +150,9 @@ export class Monitor implements ExceptionHandler {
     let node = config.node ?? 0;
     if (config.node === undefined) for (let k = 1; k < nodes; k++) if (nodeLoad[k] < nodeLoad[node]) node = k;
     if (node < 0 || node >= nodes) throw new RangeError(`node ${node} does not exist`);
+    if (config.placement !== undefined && config.placement !== 'first-touch' && config.placement !== 'round-robin') {
+      throw new RangeError(`placement must be 'first-touch' or 'round-robin'`);
+    }
     // Home CPUs: the least loaded CPUs of the node, spilling to the next nodes for big VMs.
     const homes: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -170,6 +187,7 @@ export class Monitor implements ExceptionHandler {
       this.sched.add(v);
     });
     this.vms.push(vm);
+    this.numa?.attach(vm);
     return vm;
   }
 
@@ -177,6 +195,7 @@ export class Monitor implements ExceptionHandler {
   startVm(vm: Vm): void {
     this.unloadVm(vm);
     vm.pmap.clear();
+    this.numa?.vmStarted(vm);
     for (const v of vm.vcpus) v.reset();
     for (const d of vm.disks) d?.reset();
     vm.console.clear();
@@ -327,8 +346,12 @@ export class Monitor implements ExceptionHandler {
   guestPage(cpu: Cpu, v: VCpu, gp: number): number {
     const pmap = v.vm.pmap;
     const known = pmap.machinePage[gp];
-    if (known >= 0) return known;
-    const mp = pmap.lookupOrAlloc(gp, v.homeNode);
+    if (known >= 0) {
+      // A replicated page: the copy on this CPU's node (numa/).
+      if ((pmap.flags[gp] & PAGE_FLAG.REPLICATED) !== 0 && this.numa !== null) return this.numa.copyFor(v.vm, gp, cpu.id, known);
+      return known;
+    }
+    const mp = pmap.lookupOrAlloc(gp, v.vm.allocNode(gp, v.homeNode));
     if (mp === OUT_OF_MEMORY) {
       this.faultVm(v.vm, `out of machine memory (guest page 0x${gp.toString(16)})`);
       cpu.requestStop();
@@ -426,10 +449,12 @@ export class Monitor implements ExceptionHandler {
    */
   shootdownPage(cpu: Cpu | null, by: VCpu | null, vm: Vm, gp: number, mp: number): void {
     for (const w of vm.vcpus) w.l2?.dropGuestPage(gp);
+    const replicated = this.numa !== null && (vm.pmap.flags[gp] & PAGE_FLAG.REPLICATED) !== 0;
     for (let p = 0; p < this.current.length; p++) {
       const w = this.current[p];
       if (w === null || w.vm !== vm) continue;
       physInvalidateFrame(this.cpus[p], mp);
+      if (replicated) this.numa!.invalidateCopies(this.cpus[p], vm, gp);
       if (cpu !== null && by !== null) charge(cpu, by, p === cpu.id ? this.costs.shootdown : this.costs.shootdown + this.costs.ipi);
     }
     vm.counters.c[C.SHOOTDOWNS]++;
@@ -506,6 +531,7 @@ export class Monitor implements ExceptionHandler {
       }
       this.now = roundEnd;
       this.events();
+      this.numa?.roundBoundary(this.now);
       if (this.stopRequested) return 'stopped';
       if (!anyRan && !this.sched.anyRunnable() && !this.skipIdle(end)) return this.vms.some((vm) => vm.running) ? 'idle' : 'halted';
     }
@@ -681,18 +707,21 @@ export class Monitor implements ExceptionHandler {
     const k = new Counters();
     k.add(vm.counters);
     if (vm.running) for (const v of vm.vcpus) if (v.state === VCPU_STATE.Waiting) k.c[C.CY_IDLE] += Math.max(0, this.now - v.waitStart);
-    return snapshot(k, vm.pmap.pagesPerNode, vm.pmap.sharedMapped);
+    return snapshot(k, vm.pmap.pagesPerNode, vm.pmap.sharedMapped, this.numa?.replicaPagesPerNode(vm) ?? []);
   }
 
   metrics(costTableName: string): MachineMetrics {
     const sum = new Counters();
     const pages = new Float64Array(this.machine.nodeCount);
     const vms: MachineMetrics['vms'] = {};
+    const replicas = new Float64Array(this.machine.nodeCount);
     let shared = 0;
     for (const vm of this.vms) {
       sum.add(vm.counters);
       shared += vm.pmap.sharedMapped;
       for (let n = 0; n < pages.length; n++) pages[n] += vm.pmap.pagesPerNode[n];
+      const r = this.numa?.replicaPagesPerNode(vm) ?? [];
+      for (let n = 0; n < r.length; n++) replicas[n] += r[n];
       vms[vm.name] = { ...this.vmMetrics(vm), state: vm.state, exit: vm.exit, boots: vm.boots };
     }
     let idle = 0;
@@ -702,9 +731,24 @@ export class Monitor implements ExceptionHandler {
       costTable: costTableName,
       now: this.now,
       physicalIdle: Array.from(this.physIdle),
-      total: snapshot(sum, pages, shared),
+      total: snapshot(sum, pages, shared, replicas),
       vms,
       freePagesPerNode: Array.from({ length: this.machine.nodeCount }, (_, n) => this.pages.freeOn(n)),
+      nodes: Array.from({ length: this.machine.nodeCount }, (_, n) => {
+        let local = 0;
+        let remote = 0;
+        const cache = this.machine.cache;
+        if (cache !== null) {
+          for (let p = 0; p < this.cpus.length; p++) {
+            if (this.machine.cpuNode(p) !== n) continue;
+            const st = cache.stats(p);
+            local += st.localMisses;
+            remote += st.remoteMisses;
+          }
+        }
+        const all = local + remote;
+        return { pages: pages[n], replicaPages: replicas[n], freePages: this.pages.freeOn(n), localMisses: local, remoteMisses: remote, localMissRatio: all > 0 ? local / all : 0 };
+      }),
     };
   }
 }
