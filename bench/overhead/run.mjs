@@ -5,6 +5,7 @@
 // user / kernel / monitor / idle split normalised to bare = 100 beside the paper's numbers,
 // event counts and per-event costs, and the host-seconds ratio. Never part of npm test.
 // Usage: node bench/overhead/run.mjs [--fast] [--workloads pmake,engineering,...] [--json FILE]
+//   sensitivity: [--cost-scale F] (every cost x F) [--costs name=cycles,...] [--small-sseg] (4 KiB sseg pages)
 // Needs `npm run build` first. Exit status 0 when every workload is within the paper's overhead.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -73,6 +74,28 @@ const timed = !args.includes('--fast');
 const wIdx = args.indexOf('--workloads');
 const workloads = wIdx >= 0 ? args[wIdx + 1].split(',') : Object.keys(PAPER);
 const jIdx = args.indexOf('--json');
+const optValue = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+/** The cost table for this run: the default, scaled by --cost-scale, with --costs overrides. */
+function costOverrides() {
+  const out = {};
+  const scale = optValue('--cost-scale');
+  if (scale !== undefined) {
+    const f = Number(scale);
+    if (!(f >= 0)) throw new Error(`--cost-scale: not a non-negative number: ${scale}`);
+    for (const [k, v] of Object.entries(makeCostTable())) out[k] = Math.round(v * f);
+  }
+  for (const kv of (optValue('--costs') ?? '').split(',').filter(Boolean)) {
+    const [k, v] = kv.split('=');
+    out[k] = Number(v);
+  }
+  makeCostTable(out); // unknown names and bad values fail here, before any run
+  return out;
+}
+const COSTS = costOverrides();
+const LARGE_SSEG = !args.includes('--small-sseg');
 const STEP = 100_000; // cycles between prompt checks: the measurement resolution
 const clock = () => Date.UTC(2026, 0, 1);
 const prompt = /[#$] $/;
@@ -124,7 +147,7 @@ function measureBare(cmd) {
 
 function measureMonitor(cmd) {
   const img = buildRootImage();
-  const s = new MonitorSession({ vms: [{ disk: img.path, memoryMiB: 64 }], cpus: 1, timed, clock });
+  const s = new MonitorSession({ vms: [{ disk: img.path, memoryMiB: 64 }], cpus: 1, timed, clock, costs: COSTS, largeSsegPages: LARGE_SSEG });
   s.boot();
   const c = s.consoles[0];
   if (c.waitForPrompt(undefined, { hostMs: 120_000 }) !== null) throw new Error('monitor: no prompt');
@@ -172,7 +195,7 @@ function measureMonitor(cmd) {
 
 const pct = (x, base) => ((100 * x) / base).toFixed(1).padStart(6);
 const rows = [];
-console.log(`overhead: ${timed ? 'timed' : 'fast'} mode, 1 CPU, monitor cost table ${describeCosts(makeCostTable())}`);
+console.log(`overhead: ${timed ? 'timed' : 'fast'} mode, 1 CPU, sseg direct map with ${LARGE_SSEG ? '64 KiB' : '4 KiB'} pages, monitor cost table ${describeCosts(makeCostTable(COSTS))}${Object.keys(COSTS).length ? ' (overridden)' : ''}`);
 for (const w of workloads) {
   const cmd = COMMANDS[w] ?? w;
   process.stderr.write(`overhead: ${w} on the bare machine ...\n`);
@@ -221,5 +244,5 @@ for (const { w, bare, mon } of rows) {
   }
 }
 console.log(`\nbar: no workload above the paper's Disco/IRIX ratio (pmake 116, engineering 106, raytrace 103, database 116): ${pass ? 'PASS' : 'FAIL'}`);
-if (jIdx >= 0) writeFileSync(args[jIdx + 1], JSON.stringify({ costTable: COST_TABLE_NAME, timed, rows }, null, 1));
+if (jIdx >= 0) writeFileSync(args[jIdx + 1], JSON.stringify({ costTable: COST_TABLE_NAME, costs: makeCostTable(COSTS), largeSsegPages: LARGE_SSEG, timed, rows }, null, 1));
 process.exit(pass ? 0 : 1);

@@ -113,6 +113,8 @@ void fpu_restore(const u64 regs[16], u32 fcsr);
 
 /* pcache.c */
 void *pcache_get(struct inode *ip, u32 off);
+void *pcache_lookup(struct inode *ip, u32 off);
+void *pcache_insert(struct inode *ip, u32 off, void *page);
 void pcache_invalidate(struct inode *ip);
 u32 pcache_shrink(u32 n);
 

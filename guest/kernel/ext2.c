@@ -6,6 +6,7 @@
 #include "types.h"
 #include "defs.h"
 #include "fs.h"
+#include "net.h"
 #include "proc.h"
 
 static struct {
@@ -279,6 +280,8 @@ void ilock(struct inode *ip) {
   if (ip->valid) return;
   if (ip->dev == DEV_PROC) {
     procfs_fill(ip);
+  } else if (nfs_dev(ip->dev)) {
+    if (nfs_fill(ip) < 0) return;   /* not valid: the next ilock asks the server again */
   } else {
     u32 blk, off;
     inode_pos(ip->inum, &blk, &off);
@@ -500,6 +503,7 @@ void itrunc(struct inode *ip, u32 size) {
  * -EFAULT if the destination faulted before anything was copied. */
 int readi(struct inode *ip, bool user, u32 dst, u32 off, u32 n) {
   if (ip->dev == DEV_PROC) return -EINVAL;
+  if (nfs_dev(ip->dev)) return nfs_readi(ip, user, dst, off, n);
   u32 size = ip->d.i_size;
   if (off >= size) return 0;
   if (n > size - off) n = size - off;

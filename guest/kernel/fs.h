@@ -8,7 +8,8 @@
 #include "spinlock.h"
 #include "ext2.h"
 
-enum { DEV_ROOT = 1, DEV_PROC = 2 };   /* st_dev of the two file systems */
+enum { DEV_ROOT = 1, DEV_PROC = 2, DEV_NFS = 3 };   /* st_dev: ext2, procfs, DNFS mounts (nfs.c) */
+#define NMOUNT 4            /* DNFS mounts: devs DEV_NFS .. DEV_NFS + NMOUNT - 1 */
 
 /* procfs node kinds (inode numbers encode kind and pid, see procfs.c) */
 enum { PROC_ROOT = 1, PROC_SELF, PROC_PS, PROC_MEMINFO, PROC_UPTIME, PROC_PIDDIR, PROC_EXE,

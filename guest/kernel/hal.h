@@ -60,10 +60,35 @@ void hal_tlb_set_pgd(u32 *pgd);
 void hal_icache_sync(u32 kva, u32 len);
 void hal_set_tls(u32 value);       /* the thread pointer user code reads with rdhwr $29 */
 
+/* ---- network: a port on a virtual subnet (hal/disco); absent elsewhere ---------------- */
+/* A frame is a scatter list of physical fragments: fragment 0 starts with the 14-byte link
+ * header, fragment i of a sent frame lands in fragment i of the receiver's posted descriptor
+ * (which must be big enough), lengths written back on delivery. */
+#define HAL_NET_FRAGS 17
+#define HAL_NET_HDR 14
+struct hal_netfrag { u32 pa, len; };
+struct hal_netdesc {
+  u32 nfrag;                 /* fragments used */
+  u32 len;                   /* received: frame bytes */
+  u32 remapped;              /* received: bit i = fragment i was remapped, not copied */
+  u32 from;                  /* received: sender's station */
+  struct hal_netfrag frag[HAL_NET_FRAGS];
+};
+bool hal_net_present(void);
+u32 hal_net_station(void);                         /* this machine's station number */
+void hal_net_link_header(u8 *hdr, u32 station, u16 type);  /* 14 bytes to `station` */
+int hal_net_send(struct hal_netdesc *d);           /* stations reached (0: dropped), -errno */
+int hal_net_post(struct hal_netdesc *d);           /* post a receive descriptor: 0, -errno */
+struct hal_netdesc *hal_net_recv(u32 *len);        /* next filled descriptor, or NULL */
+/* bcopy of kernel memory that shares whole page-aligned pages instead of copying where the
+ * platform can (the paper's HAL remap); returns the pages shared. */
+u32 hal_remap(void *dst, const void *src, u32 len);
+
 /* ---- callbacks into the portable kernel -------------------------------------------- */
 void clock_tick(void);             /* this CPU's periodic tick */
 void cons_rx(int c);               /* a byte arrived on the console */
 void disk_interrupt(int unit);
 void ipi_received(void);
+void net_interrupt(void);          /* filled receive descriptors wait (hal_net_recv) */
 
 #endif

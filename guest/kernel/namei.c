@@ -6,6 +6,7 @@
 #include "defs.h"
 #include "fs.h"
 #include "proc.h"
+#include "net.h"
 
 static struct inode *rootdir;     /* the ext2 root, with a permanent reference */
 static struct sleeplock renamelock;
@@ -25,6 +26,7 @@ struct inode *root_inode(void) {
 /* Read a symlink's target (locked inode) into buf (MAXPATH bytes, NUL-terminated). */
 int readlink_inode(struct inode *ip, char *buf, u32 cap) {
   if (ip->dev == DEV_PROC) return procfs_readlink(ip, buf, cap);
+  if (nfs_dev(ip->dev)) return nfs_readlink(ip, buf, cap);
   if (!S_ISLNK(ip->d.i_mode)) return -EINVAL;
   u32 n = MIN(ip->d.i_size, cap - 1);
   if (ip->d.i_blocks == 0) {
@@ -41,11 +43,12 @@ int readlink_inode(struct inode *ip, char *buf, u32 cap) {
 /* The child `name` of directory dp (locked): a new reference, or NULL. */
 static struct inode *lookup(struct inode *dp, const char *name) {
   if (dp->dev == DEV_PROC) return procfs_lookup(dp, name);
+  if (nfs_dev(dp->dev)) return nfs_lookup(dp, name);
   if (name[0] == '.' && name[1] == '\0') return idup(dp);
   if (dp == rootdir && strcmp(name, "..") == 0) return idup(dp);
   if (dp == rootdir && strcmp(name, "proc") == 0) return procfs_root();
   u32 inum = dirlookup(dp, name);
-  return inum ? iget(DEV_ROOT, inum) : NULL;
+  return inum ? nfs_cross(iget(DEV_ROOT, inum)) : NULL;   /* a mount point: the mount's root */
 }
 
 /* Replace the path being resolved by a symlink's target followed by what was left (rest,
@@ -437,8 +440,8 @@ int path_of_dir(struct inode *ip, char *buf, u32 cap) {
   tmp[pos] = '\0';
   struct inode *cur = idup(ip);
   int r = 0;
-  if (cur->dev == DEV_PROC) {
-    r = procfs_path(cur, buf, cap);
+  if (cur->dev == DEV_PROC || nfs_dev(cur->dev)) {
+    r = cur->dev == DEV_PROC ? procfs_path(cur, buf, cap) : nfs_path(cur, buf, cap);
     iput(cur);
     kmfree(tmp);
     return r;

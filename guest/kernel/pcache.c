@@ -8,6 +8,7 @@
 #include "fs.h"
 #include "param.h"
 #include "hal.h"
+#include "net.h"
 
 #define NHASH 1024
 
@@ -56,6 +57,7 @@ static struct pcentry *slot(void) {
 /* The page holding bytes [off, off + PGSIZE) of ip (zero past the end of the file), with a
  * reference for the caller. The caller must not hold ip's lock. NULL on error. */
 void *pcache_get(struct inode *ip, u32 off) {
+  if (nfs_dev(ip->dev)) return nfs_getpage(ip, off);   /* filled from the server (nfs.c) */
   acquire(&lock);
   struct pcentry *e = lookup(ip->dev, ip->inum, off);
   if (e != NULL) {
@@ -89,6 +91,44 @@ void *pcache_get(struct inode *ip, u32 off) {
     e->off = off;
     e->page = page;
     page_get(page);            /* the cache's own reference */
+    ip->pcached = true;
+    u32 h = hkey(e->dev, e->inum, off);
+    e->hnext = hash[h];
+    hash[h] = e;
+  }
+  release(&lock);
+  return page;
+}
+
+/* The cached page at off of ip with a reference for the caller, or NULL. */
+void *pcache_lookup(struct inode *ip, u32 off) {
+  acquire(&lock);
+  struct pcentry *e = lookup(ip->dev, ip->inum, off);
+  void *page = e != NULL ? e->page : NULL;
+  if (page != NULL) page_get(page);
+  release(&lock);
+  return page;
+}
+
+/* Cache `page` (the caller's reference) as bytes [off, off + PGSIZE) of ip. Returns the page
+ * now cached there with a reference for the caller: `page`, or the one another CPU cached
+ * first (then `page` is freed). When the cache is full of mapped pages, `page` itself. */
+void *pcache_insert(struct inode *ip, u32 off, void *page) {
+  acquire(&lock);
+  struct pcentry *e = lookup(ip->dev, ip->inum, off);
+  if (e != NULL) {
+    page_get(e->page);
+    release(&lock);
+    kfree(page);
+    return e->page;
+  }
+  e = slot();
+  if (e != NULL) {
+    e->dev = ip->dev;
+    e->inum = ip->inum;
+    e->off = off;
+    e->page = page;
+    page_get(page);
     ip->pcached = true;
     u32 h = hkey(e->dev, e->inum, off);
     e->hnext = hash[h];

@@ -48,6 +48,8 @@ long sys_select(int n, uaddr_t rd, uaddr_t wr, uaddr_t ex, uaddr_t utv);
 long sys_sendfile(int out, int in, uaddr_t uoff, u32 count);
 long sys_sendfile64(int out, int in, uaddr_t uoff, u32 count);
 long sys_sync(void);
+long sys_mount(uaddr_t source, uaddr_t target, uaddr_t fstype, u32 flags, uaddr_t data);
+long sys_nfsservctl(u32 cmd, uaddr_t arg, uaddr_t res);
 long sys_write(int fd, uaddr_t buf, u32 n);
 long sys_writev(int fd, uaddr_t iov, int cnt);
 

@@ -4,6 +4,7 @@
 #include "defs.h"
 #include "fs.h"
 #include "proc.h"
+#include "net.h"
 #include "hal.h"
 
 #define MAXIOV 1024
@@ -261,6 +262,7 @@ int getdents_k(struct file *f, u8 *k, u32 cap) {
   u32 pos = (u32)f->off;
   if (!S_ISDIR(f->ip->d.i_mode)) r = -ENOTDIR;
   else if (f->ip->dev == DEV_PROC) r = procfs_readdir(f->ip, &pos, k, cap);
+  else if (nfs_dev(f->ip->dev)) r = nfs_readdir(f->ip, &pos, k, cap);
   else r = dirlist(f->ip, &pos, k, cap);
   f->off = pos;
   iunlock(f->ip);

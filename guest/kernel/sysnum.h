@@ -21,6 +21,7 @@
 #define SYS_lchown 4016
 #define SYS_lseek 4019
 #define SYS_getpid 4020
+#define SYS_mount 4021
 #define SYS_setuid 4023
 #define SYS_getuid 4024
 #define SYS_alarm 4027
@@ -100,6 +101,7 @@
 #define SYS_setresuid 4185
 #define SYS_getresuid 4186
 #define SYS_poll 4188
+#define SYS_nfsservctl 4189
 #define SYS_setresgid 4190
 #define SYS_getresgid 4191
 #define SYS_prctl 4192

@@ -29,6 +29,7 @@ static long open_inode(struct inode *ip, u32 flags) {
   if ((flags & O_DIRECTORY) && !S_ISDIR(mode)) return iunlockput(ip), -ENOTDIR;
   if (S_ISDIR(mode) && acc != O_RDONLY) return iunlockput(ip), -EISDIR;
   if (S_ISLNK(mode)) return iunlockput(ip), -ELOOP;
+  if (ip->dev >= DEV_NFS && (acc != O_RDONLY || (flags & O_TRUNC))) return iunlockput(ip), -EROFS;
   if ((S_ISFIFO(mode) || S_ISBLK(mode) || S_ISSOCK(mode)) && !(flags & O_PATH)) return iunlockput(ip), -ENXIO;
   struct file *f = filealloc();
   if (f == NULL) return iunlockput(ip), -ENFILE;

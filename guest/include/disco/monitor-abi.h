@@ -6,7 +6,7 @@
 #define DISCO_MONITOR_ABI_H
 
 /* ABI version (MCALL_VERSION returns it) */
-#define ABI_VERSION 1
+#define ABI_VERSION 2
 
 /* The guest supervisor segment: direct map of guest physical memory, special page */
 #define GUEST_VSEG_KSEG_BASE        0xc0000000
@@ -75,6 +75,11 @@
 #define MCALL_TLB_FLUSH     14
 #define MCALL_PAGE_ZERO     15
 #define MCALL_PAGE_FREE     16
+#define MCALL_NET_INFO      24
+#define MCALL_NET_SEND      25
+#define MCALL_NET_RX_POST   26
+#define MCALL_NET_RECV      27
+#define MCALL_REMAP         28
 
 /* DISK_START operations */
 #define DISK_OP_READ  1
@@ -90,6 +95,29 @@
 /* POWER operations */
 #define POWER_OP_OFF   1
 #define POWER_OP_RESET 2
+
+/* The virtual subnet: link addresses, limits */
+#define NET_MAC0      2
+#define NET_MAC1      68
+#define NET_MAC2      73
+#define NET_MAC3      83
+#define NET_BROADCAST 65535
+#define NET_HDR_BYTES 14
+#define NET_MTU       67584
+#define NET_MAX_FRAGS 17
+#define NET_RX_MAX    64
+#define NET_RXQ_MAX   64
+
+/* Byte offsets of a network descriptor (NET_SEND, NET_RX_POST) */
+#define NET_DESC_NFRAG      0
+#define NET_DESC_LEN        4
+#define NET_DESC_REMAPPED   8
+#define NET_DESC_FROM       12
+#define NET_DESC_FRAG       16
+#define NET_DESC_FRAG_PA    0
+#define NET_DESC_FRAG_LEN   4
+#define NET_DESC_FRAG_BYTES 8
+#define NET_DESC_BYTES      152
 
 /* Negative monitor-call results */
 #define MERR_NO_CALL     (-1)

@@ -41,6 +41,8 @@ export interface CostTable {
   ipi: number;
   /** TLB shootdown of one machine page (memmap walk, per physical CPU reached). */
   shootdown: number;
+  /** Per frame sent on the virtual subnet: descriptor checks, station lookup, receive-descriptor pop, completion, VIRQ. */
+  netFrame: number;
   /** NUMA: take one hot-page notification and decide (read the page's per-node counters, memmap, pmap). */
   numaHotPage: number;
 }
@@ -66,6 +68,7 @@ export const DEFAULT_COSTS: Readonly<CostTable> = Object.freeze({
   vcpuSwitch: 400,
   ipi: 150,
   shootdown: 200,
+  netFrame: 150,
   numaHotPage: 120,
 });
 

@@ -88,6 +88,23 @@ export const MON = {
   numa: 9,
 } as const;
 export const MON_KINDS = 10;
+
+/** Virtual-subnet counters (io/net.ts), in Counters.net. Copied/remapped bytes count at the receiver. */
+export const NETC = {
+  FRAMES_SENT: 0,
+  FRAMES_RECEIVED: 1,
+  BYTES_SENT: 2,
+  BYTES_RECEIVED: 3,
+  BYTES_COPIED: 4,
+  PAGES_REMAPPED: 5,
+  DROP_NO_STATION: 6,
+  DROP_NO_BUFFER: 7,
+  DROP_TOO_BIG: 8,
+  BROADCASTS: 9,
+  REMAP_PAGES: 10,
+  REMAP_BYTES_COPIED: 11,
+  COUNT: 12,
+} as const;
 const MON_NAMES = Object.keys(MON);
 const EMU_NAMES = Object.keys(EMU);
 const MCALL_NAMES: Record<number, string> = Object.fromEntries(Object.entries(MCALL).map(([k, v]) => [v, k]));
@@ -100,6 +117,7 @@ export class Counters {
   readonly emulated = new Float64Array(EMU_KINDS);
   /** Monitor cycles by MON category. */
   readonly monitor = new Float64Array(MON_KINDS);
+  readonly net = new Float64Array(NETC.COUNT);
 
   reset(): void {
     this.monitor.fill(0);
@@ -107,6 +125,7 @@ export class Counters {
     this.traps.fill(0);
     this.mcalls.fill(0);
     this.emulated.fill(0);
+    this.net.fill(0);
   }
 
   add(o: Counters): void {
@@ -117,6 +136,7 @@ export class Counters {
     }
     for (let i = 0; i < EMU_KINDS; i++) this.emulated[i] += o.emulated[i];
     for (let i = 0; i < MON_KINDS; i++) this.monitor[i] += o.monitor[i];
+    for (let i = 0; i < NETC.COUNT; i++) this.net[i] += o.net[i];
   }
 }
 
@@ -153,6 +173,13 @@ export interface MetricsSnapshot {
   };
   disk: { reads: number; writes: number; sectorsRead: number; sectorsWritten: number; flushes: number };
   console: { bytesOut: number; bytesIn: number };
+  /** Virtual subnet: frames and bytes; bytes copied vs pages remapped into this VM (frames and REMAP calls). */
+  net: {
+    framesSent: number; framesReceived: number; bytesSent: number; bytesReceived: number; broadcasts: number;
+    bytesCopied: number; pagesRemapped: number; bytesRemapped: number;
+    drops: { noStation: number; noBuffer: number; tooBig: number };
+    remapCall: { pagesRemapped: number; bytesCopied: number };
+  };
 }
 
 /** a / b, 0 when b is 0. */
@@ -212,5 +239,13 @@ export function snapshot(k: Counters, pagesPerNode: ArrayLike<number>, sharedPag
       sectorsWritten: c[C.DISK_SECTORS_WRITTEN], flushes: c[C.DISK_FLUSHES],
     },
     console: { bytesOut: c[C.CONSOLE_OUT], bytesIn: c[C.CONSOLE_IN] },
+    net: {
+      framesSent: k.net[NETC.FRAMES_SENT], framesReceived: k.net[NETC.FRAMES_RECEIVED],
+      bytesSent: k.net[NETC.BYTES_SENT], bytesReceived: k.net[NETC.BYTES_RECEIVED], broadcasts: k.net[NETC.BROADCASTS],
+      bytesCopied: k.net[NETC.BYTES_COPIED], pagesRemapped: k.net[NETC.PAGES_REMAPPED],
+      bytesRemapped: k.net[NETC.PAGES_REMAPPED] * 4096,
+      drops: { noStation: k.net[NETC.DROP_NO_STATION], noBuffer: k.net[NETC.DROP_NO_BUFFER], tooBig: k.net[NETC.DROP_TOO_BIG] },
+      remapCall: { pagesRemapped: k.net[NETC.REMAP_PAGES], bytesCopied: k.net[NETC.REMAP_BYTES_COPIED] },
+    },
   };
 }

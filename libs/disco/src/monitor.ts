@@ -9,6 +9,7 @@ import type { Cpu, ExceptionHandler } from '../../machine/src/cpu/cpu.js';
 import { STATUS } from '../../machine/src/cp0/regs.js';
 import { BOOT_REG, DISK_STATE, GUEST_VSEG, VIRQ } from './abi/monitor-abi.js';
 import { type CostTable, makeCostTable } from './costs.js';
+import { VirtualSubnet } from './io/net.js';
 import { MachinePages, MONITOR_OWNER, PAGE_BYTES } from './memory/memmap.js';
 import { OUT_OF_MEMORY, PAGE_FLAG } from './memory/pmap.js';
 import { remapPage, writeFault } from './memory/sharing.js';
@@ -84,6 +85,8 @@ export class Monitor implements ExceptionHandler {
   rtcNsec = 0;
   /** DMA into machine RAM: drop cached copies and LL links (timed mode / SMP). */
   readonly dmaWritten: (ma: number, len: number) => void;
+  /** The virtual subnet between this monitor's VMs (io/net.ts). */
+  readonly net: VirtualSubnet = new VirtualSubnet(this);
   /**
    * Collapse the replicas of a REPLICATED guest page before it is written (NUMA replication,
    * numa/); returns the page's machine page afterwards or -1. Null while nothing replicates.

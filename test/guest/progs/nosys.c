@@ -3,7 +3,7 @@
 #include "rt.h"
 
 int main(void) {
-  static const long nrs[] = { 4000 + 21 /* mount */, 4000 + 183 /* socket */, 4000 + 436 /* close_range */,
+  static const long nrs[] = { 4000 + 26 /* ptrace */, 4000 + 183 /* socket */, 4000 + 436 /* close_range */,
                               4000 + 999, 3999, 6000, 0x7fffffff };
   for (unsigned i = 0; i < sizeof nrs / sizeof nrs[0]; i++) {
     long r = sys6(nrs[i], 1, 2, 3, 4, 5, 6);

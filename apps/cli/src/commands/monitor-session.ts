@@ -42,6 +42,8 @@ export interface MonitorSessionOptions {
   timed?: boolean;
   clock?: () => number;
   costs?: Partial<CostTable>;
+  /** Map the sseg direct map with 64 KiB pages where possible (default true; false: 4 KiB pages only). */
+  largeSsegPages?: boolean;
   l2tlb?: boolean;
   /** NUMA migration/replication policy (MonitorOptions.numa; timed mode). */
   numa?: MonitorOptions['numa'];
@@ -144,7 +146,12 @@ export class MonitorSession {
     let mib = opts.machineMiB ?? Math.max(64, need);
     mib = Math.min(496 - (496 % nodes), Math.ceil(mib / nodes) * nodes);
     this.machine = new Machine({ cpus, nodes, memoryBytes: mib * 1024 * 1024, timed: opts.timed ?? false, consoleOutput: () => {}, cache: opts.cache });
-    this.monitor = new Monitor(this.machine, { costs: opts.costs, numa: opts.numa, ...(opts.clock ? { clock: opts.clock } : {}) });
+    this.monitor = new Monitor(this.machine, {
+      costs: opts.costs,
+      numa: opts.numa,
+      ...(opts.largeSsegPages !== undefined ? { largeSsegPages: opts.largeSsegPages } : {}),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+    });
     opts.vms.forEach((spec, i) => {
       if (!existsSync(spec.disk)) throw new Error(`disk ${spec.disk}: no such file`);
       const disk = new FileBlockBackend(spec.disk);

@@ -50,6 +50,7 @@ void hal_interrupt(u32 cause) {
     u32 more = (u32)mcall(MCALL_IRQ_ACK, v, 0);
     if (v & VIRQ_CONSOLE_RX) console_rx();
     if (v & (VIRQ_DISK0 | VIRQ_DISK1 | VIRQ_DISK2 | VIRQ_DISK3)) disk_virq(v);
+    if (v & VIRQ_NET) net_interrupt();
     if (v & VIRQ_IPI) ipi_received();
     if (v & VIRQ_TIMER) clock_tick();
     v = more;

@@ -17,7 +17,7 @@ export function renderMonitorAbiHeader(): string {
       'do not edit; change monitor-abi.ts, then `npm run build && node scripts/gen-monitor-abi-header.mjs`.',
     ],
     tables: ABI_HEADER_TABLES,
-    decimal: new Set(['ABI', 'VIRQ_LINE', 'MCALL', 'DISK_OP', 'DISK_STATE', 'POWER_OP', 'MERR', 'BOOT_REG']),
+    decimal: new Set(['ABI', 'VIRQ_LINE', 'MCALL', 'DISK_OP', 'DISK_STATE', 'POWER_OP', 'MERR', 'BOOT_REG', 'NET', 'NET_DESC']),
     addresses: new Set(['GUEST_VSEG']),
   });
 }

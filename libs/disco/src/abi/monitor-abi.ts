@@ -8,7 +8,7 @@ import type { DefineTable } from '../../../machine/src/board/memory-map-render.j
 
 /** Version returned by MCALL.VERSION; bump on any incompatible change. */
 export const ABI = {
-  VERSION: 1,
+  VERSION: 2,
 } as const;
 
 /**
@@ -114,7 +114,7 @@ export const VIRQ = {
   DISK1: 0x010,
   DISK2: 0x020,
   DISK3: 0x040,
-  /** Network (later issue). */
+  /** Network: a frame arrived in a posted receive descriptor (NET_RECV it). */
   NET: 0x080,
 } as const;
 
@@ -168,6 +168,70 @@ export const MCALL = {
   PAGE_ZERO: 15,
   /** (pa) -> 0: free-page hint: the guest no longer needs page pa's contents (later issue). */
   PAGE_FREE: 16,
+  /** () -> v0 = this VM's station number (the last two bytes of its link address), v1 = NET.MTU. */
+  NET_INFO: 24,
+  /** (desc_pa) -> stations the frame was delivered to (0: dropped); the frame is the descriptor's fragments (NET_DESC). */
+  NET_SEND: 25,
+  /** (desc_pa) -> 0: post a receive descriptor (fragment capacities); BUSY when NET.RX_MAX are posted. */
+  NET_RX_POST: 26,
+  /** () -> guest physical address of the next filled receive descriptor (0: none), v1 = frame bytes. */
+  NET_RECV: 27,
+  /** (dst_pa, src_pa, len) -> pages remapped: bcopy inside the VM that shares whole aligned pages instead of copying. */
+  REMAP: 28,
+} as const;
+
+/**
+ * The virtual subnet (docs/monitor.md, "Virtual subnet"). Every VM is a station with a 6-byte
+ * Ethernet-like link address MAC0..MAC3 : station >> 8 : station & 0xff, station = VM id + 1
+ * (02:44:49:53:00:01 for the first VM; 02 = locally administered, "DIS"); ff:ff:ff:ff:ff:ff is
+ * broadcast. A frame starts with a 14-byte link header: destination address, source address
+ * (the monitor overwrites it with the sender's), 16-bit big-endian type. Frames are scatter
+ * lists: fragment i of a sent frame lands in fragment i of the receiver's descriptor (it must
+ * fit: else the frame is dropped for that receiver), so the guest's data alignment is kept, and
+ * a fragment that is a whole page-aligned page on both sides is remapped, never copied.
+ */
+export const NET = {
+  MAC0: 0x02,
+  MAC1: 0x44,
+  MAC2: 0x49,
+  MAC3: 0x53,
+  /** Station number of broadcast (address ff:ff:ff:ff:ff:ff). */
+  BROADCAST: 0xffff,
+  /** Bytes of the link header (dst 6, src 6, type 2), at the start of fragment 0. */
+  HDR_BYTES: 14,
+  /** Largest frame: no real MTU on the virtual subnet, but a bound (16 pages plus a header fragment). */
+  MTU: 67584,
+  /** Fragments in a descriptor. */
+  MAX_FRAGS: 17,
+  /** Receive descriptors a VM may have posted at once. */
+  RX_MAX: 64,
+  /** Filled receive descriptors waiting for NET_RECV (more: the frame is dropped). */
+  RXQ_MAX: 64,
+} as const;
+
+/**
+ * Byte offsets of a network descriptor (4-byte aligned, inside guest memory): a header and
+ * MAX_FRAGS fragment slots of (pa, len). For NET_SEND, len is the fragment's length; for
+ * NET_RX_POST, its capacity, and on delivery the monitor writes the bytes placed there.
+ */
+export const NET_DESC = {
+  /** Fragments used (1..MAX_FRAGS). */
+  NFRAG: 0x00,
+  /** Receive: frame bytes (written on delivery). */
+  LEN: 0x04,
+  /** Receive: bit i set when fragment i was remapped rather than copied (written on delivery). */
+  REMAPPED: 0x08,
+  /** Receive: station number of the sender (written on delivery). */
+  FROM: 0x0c,
+  /** First fragment slot; slot i is at FRAG + i * FRAG_BYTES. */
+  FRAG: 0x10,
+  /** Offset of the guest physical address in a slot. */
+  FRAG_PA: 0x00,
+  /** Offset of the length (capacity) in a slot. */
+  FRAG_LEN: 0x04,
+  FRAG_BYTES: 8,
+  /** Bytes of a whole descriptor. */
+  BYTES: 0x10 + 17 * 8,
 } as const;
 
 /** Operations of DISK_START. */
@@ -238,6 +302,8 @@ export const ABI_HEADER_TABLES: readonly DefineTable[] = [
   { name: 'DISK_OP', doc: 'DISK_START operations', table: DISK_OP },
   { name: 'DISK_STATE', doc: 'DISK_POLL results', table: DISK_STATE },
   { name: 'POWER_OP', doc: 'POWER operations', table: POWER_OP },
+  { name: 'NET', doc: 'The virtual subnet: link addresses, limits', table: NET },
+  { name: 'NET_DESC', doc: 'Byte offsets of a network descriptor (NET_SEND, NET_RX_POST)', table: NET_DESC },
   { name: 'MERR', doc: 'Negative monitor-call results', table: MERR },
   { name: 'BOOT_REG', doc: 'Registers of the VM boot protocol', table: BOOT_REG },
 ];

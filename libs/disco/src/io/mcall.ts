@@ -155,6 +155,23 @@ export function monitorCall(m: Monitor, cpu: Cpu, v: VCpu): void {
       m.freeGuestPage(cpu, v, pa >>> 12);
       break;
     }
+    case MCALL.NET_INFO:
+      r = m.net.info(v);
+      r1 = m.net.r1;
+      break;
+    case MCALL.NET_SEND:
+      r = m.net.send(cpu, v, a0);
+      break;
+    case MCALL.NET_RX_POST:
+      r = m.net.rxPost(cpu, v, a0);
+      break;
+    case MCALL.NET_RECV:
+      r = m.net.recv(v);
+      r1 = m.net.r1;
+      break;
+    case MCALL.REMAP:
+      r = m.net.remap(cpu, v, a0, a1, a2);
+      break;
     default:
       r = MERR.NO_CALL;
   }
