@@ -8,7 +8,7 @@ import {
 import { ApiException } from '../common/api-error.js';
 import { newId } from '../common/ids.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/config.js';
-import { kernelImages } from '../config/paths.js';
+import { DEFAULT_KERNEL, kernelImages } from '../config/paths.js';
 import { ConsoleService } from '../console/console.service.js';
 import { PrismaService } from '../db/prisma.service.js';
 import type { Disk, Vm, VmDisk } from '../db/generated/client.js';
@@ -80,7 +80,7 @@ export class VmsService {
   }
 
   async create(dto: CreateVmDto, actor: string): Promise<VmView> {
-    const kernel = dto.kernel ?? 'kernel-bare';
+    const kernel = dto.kernel ?? DEFAULT_KERNEL;
     this.checkAgainstMachine({ ...dto, kernel });
     await this.nameFree(dto.name);
     const id = newId('vm');
@@ -151,6 +151,9 @@ export class VmsService {
 
   private async start(vm: VmRow, actor: string): Promise<void> {
     await this.runtime.settled(vm.id);
+    if (!(vm.kernel in kernelImages())) {
+      throw ApiException.conflict(`VM ${vm.name} names kernel "${vm.kernel}", which this server cannot boot (${Object.keys(kernelImages()).join(', ')}): change its kernel`);
+    }
     const used = this.runtime.all().reduce((sum, [, l]) => sum + (l.memoryMiB ?? 0), 0);
     const total = this.machine.get().memoryMiB;
     if (used + vm.memoryMiB > total) {

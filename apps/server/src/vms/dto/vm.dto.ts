@@ -28,7 +28,7 @@ export class CreateVmDto {
   @IsInt({ message: 'memoryMiB must be a whole number' })
   memoryMiB!: number;
 
-  @ApiPropertyOptional({ description: 'Kernel image (GET /api/images)', default: 'kernel-bare' })
+  @ApiPropertyOptional({ description: 'Kernel image (GET /api/images)', default: 'kernel-disco' })
   @IsOptional()
   @MaxLength(64)
   @IsString({ message: 'kernel must be a string' })
