@@ -219,6 +219,10 @@ export class MonitorBackend implements MachineBackend {
     return this.monitor.now;
   }
 
+  get minSliceCycles(): number {
+    return this.monitor.quantum;
+  }
+
   create(spec: VmSpec, output: (byte: number) => void): VmHandle {
     let kernel = this.kernels.get(spec.kernelPath);
     if (kernel === undefined) {

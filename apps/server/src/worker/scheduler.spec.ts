@@ -6,7 +6,7 @@
 // come out as events, samples carry the monitor's counters and a machine snapshot follows them.
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { zeroCounters, type MachineSnapshot, type MonitorCounters, type VmSpec, type WorkerEvent, type WorkerRequest } from '../../../../libs/protocol/src/index.js';
-import { SLICE_MS, VmScheduler } from './scheduler.js';
+import { SLICE_HOST_MS, SLICE_MS, VmScheduler } from './scheduler.js';
 import type { MachineBackend, RunResult, VmEnd, VmHandle } from './vm-backend.js';
 
 /** Per VM name: what each slice of the machine does to it. */
@@ -55,7 +55,10 @@ class FakeMachine implements MachineBackend {
   readonly name = 'fake';
   readonly clockHz = 100_000;
   now = 0;
+  readonly minSliceCycles = 5;
   throwNext = false;
+  /** Host ms each machine cycle takes (busy-waited): a slow, busy machine. */
+  msPerCycle = 0;
   readonly budgets: number[] = [];
   readonly vms = new Map<string, FakeVm>();
 
@@ -73,6 +76,8 @@ class FakeMachine implements MachineBackend {
     if (this.throwNext) throw new Error('machine on fire');
     this.budgets.push(cycles);
     this.now += cycles;
+    const until = performance.now() + cycles * this.msPerCycle;
+    while (performance.now() < until) { /* emulating */ }
     for (const vm of this.vms.values()) {
       if (vm.closed || vm.paused || vm.ending !== null || vm.killed !== null) continue;
       const r = vm.script(vm.slices++);
@@ -233,6 +238,17 @@ describe('VmScheduler', () => {
     expect(backend.budgets.slice(mark, mark + 4)).toEqual([25, 25, 25, 25]);
     expect(backend.budgets.slice(0, mark).every((b) => b === 100)).toBe(true);
     expect(send({ kind: 'consoleInput', vmId: 'vm-zzz', data: Buffer.from('x'), seq: 0 })).toMatchObject({ ok: false });
+  });
+
+  test('on a slow machine slices shrink so that each takes about SLICE_HOST_MS of host time', async () => {
+    const { send, backend } = setup({ a: run });
+    backend.msPerCycle = 0.5; // a full slice (100 cycles) would take 50 ms
+    send({ kind: 'start', spec: spec('a'), seq: 0 });
+    await sleep(300);
+    const later = backend.budgets.slice(3);
+    expect(later.length).toBeGreaterThan(10);
+    expect(Math.max(...later)).toBeLessThanOrEqual(Math.ceil(SLICE_HOST_MS / 0.5) + 1);
+    expect(Math.min(...later)).toBeGreaterThanOrEqual(backend.minSliceCycles);
   });
 
   test('samples carry the counters over the interval; a machine snapshot follows', async () => {

@@ -11,8 +11,11 @@ import {
 } from '../../../../libs/protocol/src/index.js';
 import type { MachineBackend, VmHandle } from './vm-backend.js';
 
-/** Machine time per slice: 1 ms (a guest tick is 10 ms); with four busy VMs ~10-20 ms of host time. */
+/** Machine time per slice at most: 1 ms (a guest tick is 10 ms). */
 export const SLICE_MS = 1;
+/** Host time a slice aims at: slices shrink (down to one monitor quantum) when the machine is
+ * busy, so a command or a keystroke never waits long for the slice in flight. */
+export const SLICE_HOST_MS = 4;
 /** Machine time per slice right after console input, and how many such slices. */
 export const INPUT_SLICE_MS = 0.25;
 const INPUT_BOOST_SLICES = 4;
@@ -56,6 +59,9 @@ export class VmScheduler {
   private readonly sliceCycles: number;
   private readonly inputSliceCycles: number;
   private boost = 0;
+  /** Host ms per machine cycle, smoothed over recent slices (0: not measured yet). */
+  private costPerCycle = 0;
+  private readonly minSliceCycles: number;
   /** Pacing anchor: machine time `machine` corresponds to wall time `wall`. */
   private anchorWall = 0;
   private anchorMachine = 0;
@@ -66,6 +72,7 @@ export class VmScheduler {
   constructor(private readonly backend: MachineBackend, private readonly emit: Emit, private readonly now: () => number = Date.now) {
     this.sliceCycles = Math.round((backend.clockHz * SLICE_MS) / 1000);
     this.inputSliceCycles = Math.round((backend.clockHz * INPUT_SLICE_MS) / 1000);
+    this.minSliceCycles = Math.min(this.inputSliceCycles, backend.minSliceCycles);
     this.anchorWall = now();
     this.anchorMachine = backend.now;
   }
@@ -269,6 +276,7 @@ export class VmScheduler {
       this.boost--;
       budget = this.inputSliceCycles;
     }
+    if (this.costPerCycle > 0) budget = Math.max(this.minSliceCycles, Math.min(budget, Math.floor(SLICE_HOST_MS / this.costPerCycle)));
     this.runSlice(budget, now);
   }
 
@@ -276,6 +284,7 @@ export class VmScheduler {
     const entries = this.entries;
     for (let i = 0; i < entries.length; i++) entries[i]!.busyMark = entries[i]!.vm.busyCycles;
     const t0 = performance.now();
+    const m0 = this.backend.now;
     let result;
     try {
       result = this.backend.run(budget);
@@ -289,6 +298,11 @@ export class VmScheduler {
       return;
     }
     const hostMs = performance.now() - t0;
+    const advanced = this.backend.now - m0;
+    if (advanced > 0) {
+      const cost = hostMs / advanced;
+      this.costPerCycle = this.costPerCycle === 0 ? cost : 0.7 * this.costPerCycle + 0.3 * cost;
+    }
     let busy = 0;
     for (let i = 0; i < entries.length; i++) busy += entries[i]!.vm.busyCycles - entries[i]!.busyMark;
     for (let i = 0; i < entries.length; i++) {

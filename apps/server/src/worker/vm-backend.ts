@@ -54,6 +54,8 @@ export interface MachineBackend {
   readonly clockHz: number;
   /** Machine time in cycles. */
   readonly now: number;
+  /** The smallest useful `run` budget (the monitor's scheduling quantum). */
+  readonly minSliceCycles: number;
   /** Power on a VM (first boot); `output` receives console bytes. Throws if it cannot boot. */
   create(spec: VmSpec, output: (byte: number) => void): VmHandle;
   /**
