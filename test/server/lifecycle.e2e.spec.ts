@@ -56,11 +56,13 @@ describe('a VM from creation to its runs', () => {
     expect(created.body.state).toBe('stopped');
     expect(created.body.disks).toHaveLength(1);
     vmId = created.body.id;
-    const started = await api<{ state: string; runId: string }>(server.url, 'POST', `/api/vms/${vmId}/start`);
+    const started = await api<{ state: string; runId: string; runStartedAt: string }>(server.url, 'POST', `/api/vms/${vmId}/start`);
     expect(started.status).toBe(200);
     expect(['starting', 'running']).toContain(started.body.state);
     runId = started.body.runId;
     expect(runId).toMatch(/^run-/);
+    const run = await api<{ startedAt: string }>(server.url, 'GET', `/api/runs/${runId}`);
+    expect(started.body.runStartedAt).toBe(run.body.startedAt);
   });
 
   test('console over socket.io: boot output, type echo hello, see hello', async () => {
@@ -120,7 +122,7 @@ describe('a VM from creation to its runs', () => {
   test('stop: the run is recorded as stopped, with its console log', async () => {
     const r = await api<{ state: string; runId: string | null }>(server.url, 'POST', `/api/vms/${vmId}/stop`);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ state: 'stopped', runId: null });
+    expect(r.body).toMatchObject({ state: 'stopped', runId: null, runStartedAt: null });
     const run = await api<{ exitReason: string; endedAt: string; console: string; counters: { instructions: number; boots: number } }>(server.url, 'GET', `/api/runs/${runId}`);
     expect(run.status).toBe(200);
     expect(run.body.exitReason).toBe('stopped');

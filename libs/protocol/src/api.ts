@@ -28,6 +28,8 @@ export interface VmView {
   state: VmState;
   /** The open run, while the VM is not stopped. */
   runId: string | null;
+  /** When the open run started (ISO 8601), while the VM is not stopped. */
+  runStartedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -17,6 +17,8 @@ export interface Live {
   runId: string | null;
   /** Memory the open run holds. */
   memoryMiB?: number;
+  /** When the open run started (ISO 8601). */
+  startedAt?: string;
   /** Set while a shutdown was asked for (decides the actor of the end event). */
   shutdownBy?: string;
   stopBy?: string;

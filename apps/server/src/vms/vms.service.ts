@@ -43,7 +43,7 @@ export class VmsService {
       id: vm.id, name: vm.name, vcpus: vm.vcpus, memoryMiB: vm.memoryMiB, kernel: vm.kernel, cmdline: vm.cmdline,
       homeNode: vm.homeNode, autostart: vm.autostart, bootScript: vm.bootScript,
       disks: vm.disks.map((d) => ({ slot: d.slot, diskId: d.diskId, name: d.disk.name, kind: d.disk.kind as 'base' | 'persistent', sizeBytes: d.disk.sizeBytes })),
-      state: live.state, runId: live.runId, createdAt: vm.createdAt.toISOString(), updatedAt: vm.updatedAt.toISOString(),
+      state: live.state, runId: live.runId, runStartedAt: live.runId === null ? null : (live.startedAt ?? null), createdAt: vm.createdAt.toISOString(), updatedAt: vm.updatedAt.toISOString(),
     };
   }
 
@@ -161,7 +161,7 @@ export class VmsService {
     }
     const run = await this.runs.open(vm.id);
     this.console.beginRun(vm.id, run.id);
-    this.runtime.set(vm.id, { state: 'starting', runId: run.id, memoryMiB: vm.memoryMiB });
+    this.runtime.set(vm.id, { state: 'starting', runId: run.id, memoryMiB: vm.memoryMiB, startedAt: run.startedAt.toISOString() });
     await this.events.record(actor, 'vm.start', { vmId: vm.id, runId: run.id });
     try {
       await this.host.dispatch({ kind: 'start', spec: this.spec(vm, run.id) });
