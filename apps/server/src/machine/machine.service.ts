@@ -5,9 +5,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MACHINE } from '../../../../libs/machine/src/board/memory-map.js';
 import type { MachineSnapshot, MachineView, WorkerConfig } from '../../../../libs/protocol/src/index.js';
-import { SERVER_CONFIG, type ServerConfig } from '../config/config.js';
+import { ConfigError, SERVER_CONFIG, type ServerConfig } from '../config/config.js';
 import { PrismaService } from '../db/prisma.service.js';
 import type { MachineConfig } from '../db/generated/client.js';
+import { topologyProblems } from './topology.js';
 
 /** Timed mode by default: under the monitor it costs ~4% host time (docs/server.md, "The machine")
  * and gives the NUMA counters (local/remote misses) their meaning. */
@@ -39,6 +40,11 @@ export class MachineService {
       memoryMiB: this.server.memoryMiB ?? row?.memoryMiB ?? MACHINE.DEFAULT_RAM_BYTES / (1024 * 1024),
       timed: this.server.timed ?? row?.timed ?? DEFAULT_TIMED,
     };
+    const problems = topologyProblems(wanted);
+    if (problems.length > 0) {
+      const from = (env: unknown, name: string): string => (env !== null ? name : row !== null ? 'stored' : 'default');
+      throw new ConfigError(problems.map((p) => `machine of ${wanted.cpus} CPUs (${from(this.server.cpus, 'DISCO_CPUS')}), ${wanted.nodes} nodes (${from(this.server.nodes, 'DISCO_NODES')}), ${wanted.memoryMiB} MiB (${from(this.server.memoryMiB, 'DISCO_MEMORY_MIB')}): ${p}; set the variables together`));
+    }
     if (row === null) {
       this.firstStart = true;
       this.config = await this.db.machineConfig.create({ data: { id: 1, ...wanted } });

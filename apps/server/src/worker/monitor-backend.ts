@@ -6,7 +6,7 @@
 // (or, when that cannot be told, on every VM) and faults only that VM.
 import { readFileSync } from 'node:fs';
 import { Machine } from '../../../../libs/machine/src/board/machine.js';
-import { MACHINE, PHYS } from '../../../../libs/machine/src/board/memory-map.js';
+import { MACHINE } from '../../../../libs/machine/src/board/memory-map.js';
 import { FileBlockBackend } from '../../../../libs/machine/src/devices/block/block.backend.js';
 import { Monitor } from '../../../../libs/disco/src/monitor.js';
 import { C } from '../../../../libs/disco/src/metrics.js';
@@ -14,25 +14,16 @@ import { MONITOR_OWNER, NO_OWNER } from '../../../../libs/disco/src/memory/memma
 import { VCPU_STATE } from '../../../../libs/disco/src/vcpu/vcpu.js';
 import type { Vm } from '../../../../libs/disco/src/vm.js';
 import type { MachineSnapshot, MonitorCounters, VmSpec, WorkerConfig } from '../../../../libs/protocol/src/index.js';
+import { topologyProblems } from '../machine/topology.js';
 import type { MachineBackend, RunResult, VmEnd, VmHandle } from './vm-backend.js';
+
+export { topologyProblems };
 
 /** The guest kernel's power-off code after a panic (docs/guest.md). */
 const KERNEL_PANIC_CODE = 0x7a;
 /** Console bytes kept per VM to find a panic message (a power of two). */
 const TAIL_BYTES = 1024;
 const ASCII_SPACE = 0x20;
-
-/** Check a topology; returns the problems (empty when it is fine). */
-export function topologyProblems(c: WorkerConfig): string[] {
-  const p: string[] = [];
-  if (!Number.isInteger(c.cpus) || c.cpus < 1 || c.cpus > MACHINE.MAX_CPUS) p.push(`cpus must be 1..${MACHINE.MAX_CPUS} (got ${c.cpus})`);
-  if (!Number.isInteger(c.nodes) || c.nodes < 1 || c.nodes > MACHINE.MAX_NODES) p.push(`nodes must be 1..${MACHINE.MAX_NODES} (got ${c.nodes})`);
-  const maxMiB = PHYS.RAM_MAX_BYTES / (1024 * 1024);
-  if (!Number.isInteger(c.memoryMiB) || c.memoryMiB < 16 || c.memoryMiB > maxMiB) p.push(`memory must be 16..${maxMiB} MiB (got ${c.memoryMiB})`);
-  if (p.length === 0 && c.cpus % c.nodes !== 0) p.push(`${c.nodes} nodes do not divide ${c.cpus} CPUs`);
-  if (p.length === 0 && c.memoryMiB % c.nodes !== 0) p.push(`${c.memoryMiB} MiB do not split evenly over ${c.nodes} nodes`);
-  return p;
-}
 
 class MonitorVm implements VmHandle {
   readonly vm: Vm;
