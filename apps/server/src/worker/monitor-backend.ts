@@ -100,7 +100,10 @@ class MonitorVm implements VmHandle {
 
   get cycles(): number {
     let idle = this.c[C.CY_IDLE];
-    if (this.vm.running) for (const v of this.vm.vcpus) if (v.state === VCPU_STATE.Waiting) idle += Math.max(0, this.monitor.now - v.waitStart);
+    const vcpus = this.vm.vcpus;
+    if (this.vm.running) {
+      for (let i = 0; i < vcpus.length; i++) if (vcpus[i]!.state === VCPU_STATE.Waiting) idle += Math.max(0, this.monitor.now - vcpus[i]!.waitStart);
+    }
     return this.busyCycles + idle;
   }
 
