@@ -80,6 +80,7 @@ export class Monitor implements ExceptionHandler {
   private nextEvent = Infinity;
   private readonly lastLocal: Float64Array;
   private readonly lastRemote: Float64Array;
+  private nextVmId = 0;
   /** RTC_READ results (no allocation). */
   rtcSec = 0;
   rtcNsec = 0;
@@ -168,7 +169,7 @@ export class Monitor implements ExceptionHandler {
       }
       homes.push(best);
     }
-    const id = this.vms.length;
+    const id = this.nextVmId++;
     const spPages = homes.map((h) => {
       const pg = this.pages.alloc(this.machine.cpuNode(h), MONITOR_OWNER, -1);
       if (pg < 0) throw new RangeError('out of machine memory for special pages');
@@ -283,6 +284,28 @@ export class Monitor implements ExceptionHandler {
     vm.lastResetCode = code;
     this.haltForReset(vm);
     for (let p = 0; p < this.current.length; p++) if (this.current[p]?.vm === vm) this.cpus[p].requestStop();
+  }
+
+  /** Forget a VM for good (stopped first if it runs): its vCPUs leave the scheduler, its special pages and L2TLB tables are freed. */
+  destroyVm(vm: Vm): void {
+    const i = this.vms.indexOf(vm);
+    if (i < 0) return;
+    if (vm.state === 'running') this.stopVm(vm, { kind: 'killed', reason: 'destroyed by the host' });
+    this.unloadVm(vm);
+    vm.pmap.clear();
+    this.sched.remove((v) => v.vm === vm);
+    for (const v of vm.vcpus) {
+      this.pages.release(v.spPage);
+      if (v.l2 !== null) this.pages.releaseChunk(v.l2Base / PAGE_BYTES);
+    }
+    this.vms.splice(i, 1);
+  }
+
+  /** The VM's virtual power button: posts VIRQ POWER to vCPU 0 (the guest decides how to shut down). False if it is not running. */
+  powerButton(vm: Vm): boolean {
+    if (!vm.running) return false;
+    this.post(vm.vcpus[0], VIRQ.POWER, null, null);
+    return true;
   }
 
   /** Operator pause: the VM's vCPUs are not scheduled and its virtual timers stand still. */
