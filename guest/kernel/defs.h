@@ -146,6 +146,7 @@ struct proc *proc_slot(int i);
 int do_clone(u32 flags, u32 newsp, u32 ptid, u32 tls, u32 ctid);
 void vfork_release(struct proc *p);
 void do_exit(int status) __attribute__((noreturn));
+void power_button(void);
 void proc_reap(struct proc *p);
 int do_wait(int pid, uaddr_t ustatus, int options, uaddr_t rusage);
 int do_setpgid(int pid, int pgid);

@@ -156,9 +156,28 @@ static void reparent(struct proc *p) {
   }
 }
 
+static bool power_pressed;
+
+/* The power button (from a HAL's interrupt handler): SIGPWR to init, from the kernel. An init
+ * that handles SIGPWR shuts down its own way; one that does not is terminated by it, and its
+ * exit below syncs the file systems and powers off with status 0. Pressing again does nothing. */
+void power_button(void) {
+  acquire(&ptable_lock);
+  if (!power_pressed && initproc != NULL) {
+    power_pressed = true;
+    signal_send_locked(initproc, SIGPWR, SI_KERNEL, 0);
+  }
+  release(&ptable_lock);
+}
+
 /* Terminate the current process with wait status `status` (already encoded). */
 void do_exit(int status) {
   struct proc *p = myproc();
+  if (p == initproc && power_pressed && (status & 0x7f) == SIGPWR) {
+    kprintf("power button: powering off\n");
+    fs_sync_all();
+    hal_poweroff(0);
+  }
   if (p == initproc) {
     kprintf("init exited (status 0x%x): powering off\n", status);
     fs_sync_all();

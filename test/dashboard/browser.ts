@@ -19,7 +19,8 @@ export interface Browser {
   context: BrowserContext;
   page: Page;
   /** Everything the page logged as an error (uncaught exceptions, console.error), except the
-   * browser's own line for each HTTP error response: the tests provoke 401, 400 and 403 on purpose. */
+   * browser's own line for each HTTP error response and failed connection: the tests provoke
+   * 401, 400 and 403 on purpose, and restart the server under a connected page. */
   errors: string[];
   close: () => Promise<void>;
 }
@@ -32,7 +33,8 @@ export async function openBrowser(viewport = { width: 1440, height: 900 }): Prom
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console.error: ${m.text()}`);
+    const browserOwn = m.text().startsWith('Failed to load resource') || /^WebSocket connection to '.*' failed/.test(m.text());
+    if (m.type() === 'error' && !browserOwn) errors.push(`console.error: ${m.text()}`);
   });
   return {
     context, page, errors,

@@ -2,8 +2,11 @@
 // (`bin/disco serve`: real SQLite file in a temp dir, real machine worker booting the guest),
 // served at `/` by the server itself. An operator signs in, is told off by the form, creates a
 // VM, starts it, types `echo hello` into its console and sees `hello`, watches a live chart
-// grow, shuts the VM down and finds the run (exit reason and console log) in its history and
-// its metrics in the stored history; a read-only token sees everything and can change nothing.
+// grow (the monitor's counters too), sees its vCPU placed on a CPU of the machine overview,
+// lives through a server restart on the same port (socket.io reconnects by itself, the console
+// and the charts resume), shuts the VM down and finds the run (exit reason and console log) in
+// its history and its metrics in the stored history; a read-only token sees everything and can
+// change nothing.
 // Every page is saved as a screenshot under test/artifacts/dashboard/.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
@@ -100,11 +103,50 @@ describe('an operator in the dashboard', () => {
     await eventually('hello echoed', () => consoleText(page), (t) => /echo hello\s*\n\s*hello\s*\n/.test(t));
   });
 
-  test('a live chart grows with the samples', async () => {
+  test('a live chart grows with the samples; the monitor\'s counters are charted', async () => {
     const before = await points(page, 'chart-mips');
     await eventually('two more samples', () => points(page, 'chart-mips'), (n) => n >= before + 2);
     expect(await page.getByTestId('chart-mips').locator('.chart-empty').count()).toBe(0);
+    for (const id of ['chart-modes', 'chart-tlb', 'chart-traps', 'chart-disk', 'chart-console']) {
+      expect([id, await points(page, id)]).toEqual([id, await points(page, 'chart-mips')]);
+      expect(await page.getByTestId(id).locator('.chart-empty').count()).toBe(0);
+    }
+    await textMatches(page.getByTestId('chart-modes'), /kernel/);
     await shot(page, '04-vm-console-live');
+  });
+
+  test('the machine overview shows the vCPU on a CPU, its load, and memory per node', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Machine', exact: true }).click();
+    const cpu = page.locator('li.cpu', { hasText: 'web-1' });
+    await cpu.first().waitFor({ timeout: 10_000 });
+    expect(await cpu.first().getAttribute('aria-label')).toMatch(/^CPU \d: web-1 vCPU 0, \d+% busy$/);
+    await textMatches(page.locator('.mem-vms').first(), /web-1\s+[\d.]+ MiB/);
+    await textMatches(page.locator('.mem-legend').first(), /MiB monitor/);
+    await shot(page, '04b-overview-placement');
+    await page.goBack();
+    await page.getByTestId('console').waitFor();
+  });
+
+  test('a server restart on the same port: socket.io reconnects by itself, console and charts resume', async () => {
+    const port = new URL(server.url).port;
+    expect(await server.stop('SIGTERM')).toBe(0);
+    await page.getByTestId('link-status').filter({ hasText: /Reconnecting|Offline/ }).waitFor();
+    await shot(page, '04c-reconnecting');
+    server = await startServer(data.dir, { PORT: port, DISCO_SHUTDOWN_TIMEOUT_MS: '5000' });
+    expect(new URL(server.url).port).toBe(port);
+    await page.getByTestId('link-status').filter({ hasText: 'Live' }).waitFor({ timeout: 15_000 });
+    // The page reloaded nothing: the VM (shut down by the restart) starts again from the same page.
+    await page.locator('.vm-head [data-state="stopped"]').waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Start web-1' }).click();
+    await page.locator('.vm-head [data-state="running"]').waitFor({ timeout: 20_000 });
+    await eventually('the new boot on the console', () => consoleText(page), (t) => /disco guest kernel[\s\S]*\n#\s*$/.test(t), 20_000);
+    await page.getByTestId('console').click();
+    await page.keyboard.type('echo hello after restart');
+    await page.keyboard.press('Enter');
+    await eventually('the echo after the restart', () => consoleText(page), (t) => /\n\s*hello after restart\s*\n/.test(t));
+    const before = await points(page, 'chart-mips');
+    await eventually('the chart resumes', () => points(page, 'chart-mips'), (n) => n >= before + 2);
+    await shot(page, '04d-reconnected');
   });
 
   test('the VM list shows it running with its uptime and load', async () => {

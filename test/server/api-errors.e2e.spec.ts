@@ -201,11 +201,29 @@ describe('rate limit', () => {
 describe('configuration', () => {
   test('bad environment: disco serve exits 2 naming each variable', () => {
     const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'disco'), 'serve'], {
-      env: { ...process.env, PORT: 'eighty', DISCO_NODES: '3', DISCO_DATA_DIR: data.dir }, encoding: 'utf8',
+      env: { ...process.env, PORT: 'eighty', DISCO_NODES: '3', DISCO_TIMED: 'maybe', DISCO_DATA_DIR: data.dir }, encoding: 'utf8',
     });
     expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/DISCO_TIMED must be 0 \(fast\) or 1/);
     expect(r.stderr).toMatch(/PORT must be a whole number/);
     expect(r.stderr).toMatch(/DISCO_NODES \(3\) must divide DISCO_CPUS \(8\)/);
+  });
+
+  test('a variable that does not fit the stored machine: exit 2, naming where each value came from', async () => {
+    const d = tempDataDir();
+    try {
+      const first = await startServer(d.dir, { DISCO_CPUS: '6', DISCO_NODES: '3', DISCO_MEMORY_MIB: '192', DISCO_AUTOSTART: '0' });
+      const m = await api<{ cpus: number; nodes: number; memoryMiB: number }>(first.url, 'GET', '/api/machine');
+      expect(m.body).toMatchObject({ cpus: 6, nodes: 3, memoryMiB: 192 });
+      expect(await first.stop()).toBe(0);
+      const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'disco'), 'serve'], {
+        env: { ...process.env, PORT: '0', DISCO_NODES: '4', DISCO_DATA_DIR: d.dir, DISCO_AUTOSTART: '0' }, encoding: 'utf8', timeout: 30_000,
+      });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/machine of 6 CPUs \(stored\), 4 nodes \(DISCO_NODES\), 192 MiB \(stored\): 4 nodes do not divide 6 CPUs/);
+    } finally {
+      d.cleanup();
+    }
   });
 });
 

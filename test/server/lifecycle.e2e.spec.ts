@@ -1,10 +1,13 @@
 // The server end to end: the built `disco serve` with a real SQLite file and the real machine
-// worker booting the guest kernel. A VM is created, started, watched and typed into over
-// socket.io, paused, resumed, reset, stopped, powered off by its guest, shut down; runs are
+// worker running the Disco monitor on one machine. A VM is created, started, watched and typed
+// into over socket.io, paused, resumed, reset, stopped, powered off by its guest, shut down by
+// its power button; two VMs run at once and show in the CPU placement; samples carry the
+// monitor's counters and reach every client in metrics:summary; runs are
 // recorded with their exit reasons and console logs; a restart keeps everything (and starts
 // the autostart VMs), a server killed with -9 leaves runs that the next start closes as
 // aborted, and SIGTERM shuts the guests down.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import type { MachineView, MetricsSummary, MonitorCounters } from '../../libs/protocol/src/index.js';
 import {
   api, connect, connected, ConsoleWatcher, startServer, tempDataDir, until, type Client, type ServerProcess,
 } from './support.js';
@@ -53,11 +56,13 @@ describe('a VM from creation to its runs', () => {
     expect(created.body.state).toBe('stopped');
     expect(created.body.disks).toHaveLength(1);
     vmId = created.body.id;
-    const started = await api<{ state: string; runId: string }>(server.url, 'POST', `/api/vms/${vmId}/start`);
+    const started = await api<{ state: string; runId: string; runStartedAt: string }>(server.url, 'POST', `/api/vms/${vmId}/start`);
     expect(started.status).toBe(200);
     expect(['starting', 'running']).toContain(started.body.state);
     runId = started.body.runId;
     expect(runId).toMatch(/^run-/);
+    const run = await api<{ startedAt: string }>(server.url, 'GET', `/api/runs/${runId}`);
+    expect(started.body.runStartedAt).toBe(run.body.startedAt);
   });
 
   test('console over socket.io: boot output, type echo hello, see hello', async () => {
@@ -117,7 +122,7 @@ describe('a VM from creation to its runs', () => {
   test('stop: the run is recorded as stopped, with its console log', async () => {
     const r = await api<{ state: string; runId: string | null }>(server.url, 'POST', `/api/vms/${vmId}/stop`);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ state: 'stopped', runId: null });
+    expect(r.body).toMatchObject({ state: 'stopped', runId: null, runStartedAt: null });
     const run = await api<{ exitReason: string; endedAt: string; console: string; counters: { instructions: number; boots: number } }>(server.url, 'GET', `/api/runs/${runId}`);
     expect(run.status).toBe(200);
     expect(run.body.exitReason).toBe('stopped');
@@ -140,15 +145,18 @@ describe('a VM from creation to its runs', () => {
     expect(run.body).toMatchObject({ exitReason: 'poweroff', exitCode: 0 });
   });
 
-  test('shutdown asks the guest to power off: the run ends as shutdown', async () => {
+  test('shutdown presses the power button: the guest powers off in order, the run ends as shutdown', async () => {
     const started = await api<{ runId: string }>(server.url, 'POST', `/api/vms/${vmId}/start`);
     const w = new ConsoleWatcher(sockets[0]!, vmId);
     await w.waitFor(/# $/);
     const r = await api<{ state: string }>(server.url, 'POST', `/api/vms/${vmId}/shutdown`);
     expect(r.status).toBe(202);
     await until(async () => (await vmState(vmId)) === 'stopped', 20_000, 'the VM to shut down');
-    const run = await api<{ exitReason: string }>(server.url, 'GET', `/api/runs/${started.body.runId}`);
-    expect(run.body.exitReason).toBe('shutdown');
+    const run = await api<{ exitReason: string; exitCode: number; console: string }>(server.url, 'GET', `/api/runs/${started.body.runId}`);
+    expect(run.body).toMatchObject({ exitReason: 'shutdown', exitCode: 0 });
+    // The guest kernel's power-button path, not a command typed on the console.
+    expect(run.body.console).toMatch(/power button: powering off/);
+    expect(run.body.console).not.toMatch(/# poweroff/);
     const runs = await api<{ id: string }[]>(server.url, 'GET', `/api/vms/${vmId}/runs`);
     expect(runs.body.map((x) => x.id)[0]).toBe(started.body.runId);
     expect(runs.body).toHaveLength(3);
@@ -156,10 +164,60 @@ describe('a VM from creation to its runs', () => {
 
   test('the machine view shows the topology and running VMs', async () => {
     await api(server.url, 'POST', `/api/vms/${vmId}/start`);
-    const m = await api<{ cpus: number; nodes: number; backend: string; vms: { vmId: string }[]; freeMemoryMiB: number; nodeList: unknown[] }>(server.url, 'GET', '/api/machine');
-    expect(m.body).toMatchObject({ cpus: 8, nodes: 4, backend: 'bare', freeMemoryMiB: 256 - 32 });
+    const m = await api<MachineView>(server.url, 'GET', '/api/machine');
+    expect(m.body).toMatchObject({ cpus: 8, nodes: 4, backend: 'disco', timed: true, freeMemoryMiB: 256 - 32 });
     expect(m.body.nodeList).toHaveLength(4);
+    expect(m.body.cpuList.map((c) => [c.cpu, c.node])).toEqual([[0, 0], [1, 0], [2, 1], [3, 1], [4, 2], [5, 2], [6, 3], [7, 3]]);
     expect(m.body.vms.map((v) => v.vmId)).toEqual([vmId]);
+  });
+
+  test('two VMs run at once on the one machine: both in cpuList, memory per node from the monitor', async () => {
+    const smp = (await api<{ id: string; name: string }[]>(server.url, 'GET', '/api/vms')).body.find((v) => v.name === 'demo-smp')!.id;
+    expect((await api(server.url, 'POST', `/api/vms/${smp}/start`)).status).toBe(200);
+    const s = socket();
+    await connected(s);
+    const w = new ConsoleWatcher(s, smp);
+    await w.join();
+    await w.waitFor(/# $/);
+    const m = await until(async () => {
+      const r = (await api<MachineView>(server.url, 'GET', '/api/machine')).body;
+      const on = new Set(r.cpuList.map((c) => c.vmId));
+      return on.has(vmId) && on.has(smp) && r.cpuList.filter((c) => c.vmId === smp).length === 2 ? r : null;
+    }, 20_000, 'both VMs in cpuList');
+    // Each vCPU is loaded on one CPU at a time (the monitor may run it away from its home CPU).
+    const placed = m.cpuList.filter((c) => c.vmId === smp);
+    expect(placed.map((c) => c.vcpu).sort()).toEqual([0, 1]);
+    expect(new Set(placed.map((c) => c.cpu)).size).toBe(2);
+    expect(m.cpuList.filter((c) => c.vmId !== null).every((c) => c.busyPct >= 0 && c.busyPct <= 100)).toBe(true);
+    expect(m.vms.map((v) => v.vmId).sort()).toEqual([vmId, smp].sort());
+    expect(m.freeMemoryMiB).toBe(256 - 32 - 64);
+    const node1 = m.nodeList[1]!;
+    expect(node1.monitorMemoryMiB).toBeGreaterThan(0);
+    expect(node1.vmAllocations.find((a) => a.vmId === smp)!.memoryMiB).toBeGreaterThan(1);
+    expect(node1.vmAllocations.find((a) => a.vmId === smp)!.memoryMiB).toBeLessThanOrEqual(64);
+    expect(node1.freeMiB).toBeLessThan(64);
+    expect((await api(server.url, 'POST', `/api/vms/${smp}/stop`)).status).toBe(200);
+    const after = (await api<MachineView>(server.url, 'GET', '/api/machine')).body;
+    expect(after.cpuList.some((c) => c.vmId === smp)).toBe(false);
+  });
+
+  test('GET /api/session names the token', async () => {
+    const r = await api<{ id: string; name: string; role: string }>(server.url, 'GET', '/api/session');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ name: 'env-admin', role: 'admin' });
+    expect((await api(server.url, 'GET', '/api/session', { token: null })).status).toBe(401);
+  });
+
+  test('metrics:summary reaches a client that joined no room', async () => {
+    const s = socket();
+    await connected(s);
+    const summary = await new Promise<MetricsSummary>((resolve) => s.once('metrics:summary', resolve));
+    expect(summary.cpus).toHaveLength(8);
+    const mine = await until(async () => {
+      const next = await new Promise<MetricsSummary>((resolve) => s.once('metrics:summary', resolve));
+      return next.samples.find((x) => x.vmId === vmId) ?? null;
+    }, 10_000, 'a summary with the VM');
+    expect(mine.counters.cyclesKernel).toBeGreaterThan(0);
   });
 
   test('metrics: a live sample and stored history of the running VM', async () => {
@@ -173,6 +231,34 @@ describe('a VM from creation to its runs', () => {
     const coarse = await api<{ stepSeconds: number; points: unknown[] }>(server.url, 'GET', `/api/vms/${vmId}/metrics?step=60`);
     expect(coarse.body.stepSeconds).toBe(60);
     expect(coarse.body.points.length).toBeLessThanOrEqual(2);
+  });
+
+  test('the monitor\'s counters are non-zero for a running VM, live and stored', async () => {
+    // A small database run: a working set beyond the 64-entry virtual TLB, so the L2TLB answers misses.
+    await sockets[0]!.emitWithAck('console:input', { vmId, data: 'ls /bin; cat /etc/rc; database -n 20000 -q 500\n' });
+    const live = await until(async () => {
+      const r = await api<{ live: { counters: MonitorCounters } | null }>(server.url, 'GET', `/api/vms/${vmId}/metrics`);
+      const c = r.body.live?.counters;
+      return c !== undefined && c.consoleBytesOut > 0 && c.cyclesUser > 0 ? c : null;
+    }, 15_000, 'a sample with user work and console output');
+    expect(live.cyclesKernel).toBeGreaterThan(0);
+    expect(live.cyclesMonitor).toBeGreaterThan(0);
+    expect(live.traps).toBeGreaterThan(0);
+    expect(live.tlbMisses).toBeGreaterThan(0);
+    const h = await api<{ points: { counters: MonitorCounters }[] }>(server.url, 'GET', `/api/vms/${vmId}/metrics?step=30`);
+    expect(h.status).toBe(200);
+    const sum = (k: keyof MonitorCounters): number => h.body.points.reduce((a, p) => a + p.counters[k], 0);
+    const names = ['cyclesUser', 'cyclesKernel', 'cyclesMonitor', 'cyclesIdle', 'tlbMisses', 'l2tlbHits', 'traps', 'diskCommands', 'diskSectors', 'consoleBytesOut', 'consoleBytesIn'] as const;
+    await until(async () => {
+      const r = await api<{ points: { counters: MonitorCounters }[] }>(server.url, 'GET', `/api/vms/${vmId}/metrics?step=30`);
+      return r.body.points.reduce((a, p) => a + p.counters.l2tlbHits, 0) > 0;
+    }, 15_000, 'L2TLB hits from the database run');
+    h.body = (await api<{ points: { counters: MonitorCounters }[] }>(server.url, 'GET', `/api/vms/${vmId}/metrics?step=30`)).body;
+    expect(names.filter((k) => !(sum(k) > 0))).toEqual([]);
+    expect(sum('l2tlbHits')).toBeLessThanOrEqual(sum('tlbMisses'));
+    // Timed mode (the default): the cache model counts misses; a VM's memory is on its home node.
+    expect(sum('cacheLocalMisses')).toBeGreaterThan(0);
+    expect(sum('cacheRemoteMisses')).toBeGreaterThanOrEqual(0);
   });
 
   test('kill -9 leaves a run open; the next start closes it as aborted and keeps everything', async () => {
@@ -209,6 +295,6 @@ describe('a VM from creation to its runs', () => {
     server = await startServer(data.dir);
     const run = await api<{ exitReason: string; exitCode: number; console: string }>(server.url, 'GET', `/api/runs/${open}`);
     expect(run.body).toMatchObject({ exitReason: 'shutdown', exitCode: 0 });
-    expect(run.body.console).toMatch(/poweroff/);
+    expect(run.body.console).toMatch(/power button: powering off/);
   });
 });

@@ -3,6 +3,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from './auth/auth.guard.js';
+import { SessionController } from './auth/session.controller.js';
 import { TokensController } from './auth/tokens.controller.js';
 import { TokensService } from './auth/tokens.service.js';
 import { SERVER_CONFIG, type ServerConfig } from './config/config.js';
@@ -31,7 +32,7 @@ export class AppModule {
   static forRoot(config: ServerConfig): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, MachineController, VmsController, RunsController, MetricsController, EventsController, TokensController],
+      controllers: [HealthController, MachineController, VmsController, RunsController, MetricsController, EventsController, TokensController, SessionController],
       providers: [
         { provide: SERVER_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },

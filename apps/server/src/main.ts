@@ -16,7 +16,18 @@ export async function serve(): Promise<number> {
     }
     throw e;
   }
-  const { app, url } = await startServer(config);
+  let started;
+  try {
+    started = await startServer(config);
+  } catch (e) {
+    // A topology that only fails with the stored machine (e.g. DISCO_NODES alone) is found here.
+    if (e instanceof ConfigError) {
+      process.stderr.write(`disco serve: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const { app, url } = started;
   const tokens = app.get(TokensService);
   const lines = [`disco server listening on ${url} (API under ${url}/api, docs at ${url}/api/docs)`, `data directory: ${config.dataDir}`];
   if (config.adminToken !== null) lines.push('admin token: the value of DISCO_ADMIN_TOKEN');

@@ -44,8 +44,9 @@ export class StartupService implements OnApplicationBootstrap {
       for (const s of SEED_VMS) await this.vms.create({ ...s, homeNode: Math.min(s.homeNode ?? 0, m.nodes - 1) }, 'system');
       this.log.log(`first start: seeded example VMs ${SEED_VMS.map((s) => s.name).join(', ')}`);
     }
+    this.host.config = this.machine.workerConfig();
     await this.host.start();
-    await this.events.record('system', 'server.started', { detail: { cpus: m.cpus, nodes: m.nodes, memoryMiB: m.memoryMiB, backend: this.host.backend } });
+    await this.events.record('system', 'server.started', { detail: { cpus: m.cpus, nodes: m.nodes, memoryMiB: m.memoryMiB, timed: m.timed, backend: this.host.backend } });
     if (this.config.autostart) {
       const started = await this.vms.autostart();
       if (started.length > 0) this.log.log(`autostarted ${started.join(', ')}`);

@@ -51,6 +51,7 @@
 #define VIRQ_DISK2      0x020
 #define VIRQ_DISK3      0x040
 #define VIRQ_NET        0x080
+#define VIRQ_POWER      0x100
 
 /* Virtual Cause.IP line of each source group */
 #define VIRQ_LINE_DEVICE 2

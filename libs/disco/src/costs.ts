@@ -43,9 +43,11 @@ export interface CostTable {
   shootdown: number;
   /** Per frame sent on the virtual subnet: descriptor checks, station lookup, receive-descriptor pop, completion, VIRQ. */
   netFrame: number;
+  /** NUMA: take one hot-page notification and decide (read the page's per-node counters, memmap, pmap). */
+  numaHotPage: number;
 }
 
-export const COST_TABLE_NAME = 'disco-1997-r10k-estimate-v3';
+export const COST_TABLE_NAME = 'disco-1997-r10k-estimate-v4';
 
 export const DEFAULT_COSTS: Readonly<CostTable> = Object.freeze({
   trapEntryExit: 40,
@@ -67,6 +69,7 @@ export const DEFAULT_COSTS: Readonly<CostTable> = Object.freeze({
   ipi: 150,
   shootdown: 200,
   netFrame: 150,
+  numaHotPage: 120,
 });
 
 /** The table with `overrides` applied (unknown keys rejected, values must be non-negative integers). */

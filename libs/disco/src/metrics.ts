@@ -42,11 +42,25 @@ export const C = {
   COW_REUSED: 30,
   /** Guest pages mapped onto another page's machine page (remap, disk cache hits). */
   PAGES_REMAPPED: 31,
+  /** NUMA (numa/): hot-page notifications handled, and what came of them. */
+  NUMA_HOT: 32,
+  NUMA_MIGRATIONS: 33,
+  NUMA_REPLICATIONS: 34,
+  /** Replicated pages collapsed back to one copy by a write. */
+  NUMA_COLLAPSES: 35,
+  /** Hot pages left alone: write-shared, at the move limit, no free page on the node. */
+  NUMA_WRITE_SHARED: 36,
+  NUMA_MOVE_LIMITED: 37,
+  NUMA_NO_MEMORY: 38,
+  /** Monitor cycles of all migrations / replications / collapses (copies, shootdowns, IPIs, bookkeeping). */
+  NUMA_MIGRATE_CY: 39,
+  NUMA_REPLICATE_CY: 40,
+  NUMA_COLLAPSE_CY: 41,
   /** COW disk reads: whole pages mapped from the global disk cache / read from the base (and offered to the cache) / composed with the VM's overlay. */
-  DCACHE_HITS: 32,
-  DCACHE_MISSES: 33,
-  DCACHE_OVERLAY: 34,
-  COUNT: 35,
+  DCACHE_HITS: 42,
+  DCACHE_MISSES: 43,
+  DCACHE_OVERLAY: 44,
+  COUNT: 45,
 } as const;
 
 /** Emulated privileged instructions, by kind. */
@@ -75,8 +89,10 @@ export const MON = {
   vcpuSwitch: 7,
   /** Copy-on-write copies of shared pages. */
   sharing: 8,
+  /** NUMA: hot-page handling, migrations, replications, collapses (numa/). */
+  numa: 9,
 } as const;
-export const MON_KINDS = 9;
+export const MON_KINDS = 10;
 
 /** Virtual-subnet counters (io/net.ts), in Counters.net. Copied/remapped bytes count at the receiver. */
 export const NETC = {
@@ -155,6 +171,17 @@ export interface MetricsSnapshot {
   /** Virtual vs machine footprint by kind (memory/footprint.ts); filled by Monitor.vmMetrics. */
   footprint?: VmFootprint;
   cacheMisses: { local: number; remote: number };
+  /**
+   * NUMA placement (numa/): hot pages handled, migrations, replications, collapses, pages left
+   * alone and why, replica pages per node now, the local share of cache misses, and the
+   * average monitor cycles of each action (the paper's Table 3).
+   */
+  numa: {
+    hotPages: number; migrations: number; replications: number; collapses: number;
+    writeShared: number; moveLimited: number; noMemory: number;
+    replicaPagesPerNode: number[]; localMissRatio: number;
+    avgCycles: { migration: number; replication: number; collapse: number };
+  };
   disk: { reads: number; writes: number; sectorsRead: number; sectorsWritten: number; flushes: number };
   console: { bytesOut: number; bytesIn: number };
   /** Virtual subnet: frames and bytes; bytes copied vs pages remapped into this VM (frames and REMAP calls). */
@@ -166,7 +193,12 @@ export interface MetricsSnapshot {
   };
 }
 
-export function snapshot(k: Counters, pagesPerNode: ArrayLike<number>, sharedPages = 0): MetricsSnapshot {
+/** a / b, 0 when b is 0. */
+function ratio(a: number, b: number): number {
+  return b > 0 ? a / b : 0;
+}
+
+export function snapshot(k: Counters, pagesPerNode: ArrayLike<number>, sharedPages = 0, replicaPagesPerNode: ArrayLike<number> = []): MetricsSnapshot {
   const c = k.c;
   const named = (arr: Float64Array, names: Record<number, string>): Record<string, number> => {
     const out: Record<string, number> = {};
@@ -205,6 +237,17 @@ export function snapshot(k: Counters, pagesPerNode: ArrayLike<number>, sharedPag
       diskCacheHits: c[C.DCACHE_HITS], diskCacheMisses: c[C.DCACHE_MISSES], overlayPages: c[C.DCACHE_OVERLAY],
     },
     cacheMisses: { local: c[C.CACHE_LOCAL], remote: c[C.CACHE_REMOTE] },
+    numa: {
+      hotPages: c[C.NUMA_HOT], migrations: c[C.NUMA_MIGRATIONS], replications: c[C.NUMA_REPLICATIONS], collapses: c[C.NUMA_COLLAPSES],
+      writeShared: c[C.NUMA_WRITE_SHARED], moveLimited: c[C.NUMA_MOVE_LIMITED], noMemory: c[C.NUMA_NO_MEMORY],
+      replicaPagesPerNode: Array.from(replicaPagesPerNode),
+      localMissRatio: ratio(c[C.CACHE_LOCAL], c[C.CACHE_LOCAL] + c[C.CACHE_REMOTE]),
+      avgCycles: {
+        migration: ratio(c[C.NUMA_MIGRATE_CY], c[C.NUMA_MIGRATIONS]),
+        replication: ratio(c[C.NUMA_REPLICATE_CY], c[C.NUMA_REPLICATIONS]),
+        collapse: ratio(c[C.NUMA_COLLAPSE_CY], c[C.NUMA_COLLAPSES]),
+      },
+    },
     disk: {
       reads: c[C.DISK_READS], writes: c[C.DISK_WRITES], sectorsRead: c[C.DISK_SECTORS_READ],
       sectorsWritten: c[C.DISK_SECTORS_WRITTEN], flushes: c[C.DISK_FLUSHES],

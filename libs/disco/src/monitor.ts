@@ -14,12 +14,14 @@ import { CowDisk } from './io/cow-disk.js';
 import { shareKernelText } from './io/cow-read.js';
 import { DiskCache, type DiskCacheStats } from './io/disk-cache.js';
 import { DiskConfigError, DiskRegistry } from './io/disk-config.js';
-import { footprintOf, machineFootprint, type MachineFootprint, PAGE_CLASS } from './memory/footprint.js';
+import { footprintOf, machineFootprint, type MachineFootprint, PAGE_CLASS, type VmFootprint } from './memory/footprint.js';
 import { MachinePages, MONITOR_OWNER, PAGE_BYTES } from './memory/memmap.js';
 import { OUT_OF_MEMORY, PAGE_FLAG } from './memory/pmap.js';
 import { remapPage, writeFault } from './memory/sharing.js';
 import { physFlush, physInvalidateFrame } from './memory/phys-tlb.js';
 import { C, Counters, MON, type MetricsSnapshot, snapshot } from './metrics.js';
+import { Numa } from './numa/placement.js';
+import type { NumaPolicyConfig } from './numa/policy.js';
 import { Scheduler } from './sched/scheduler.js';
 import { compareFired } from './vcpu/emulate.js';
 import { account, charge, deliverAtBoundary, handleTrap, setPhysical } from './vcpu/trap.js';
@@ -38,8 +40,13 @@ export interface MonitorOptions {
   clock?: () => number;
   /** Most machine pages the global disk cache holds (default a quarter of machine memory; 0: no cache). */
   diskCachePages?: number;
-  /** Share the kernel's text pages between VMs booted from the same kernel image (default true). */
+  /** Share the kernel's text pages between VMs booted from the same kernel image (default: true unless `numa` is on, which replicates text per node instead). */
   shareKernelText?: boolean;
+  /**
+   * NUMA page migration and replication (numa/, timed mode only: the miss counters need the
+   * cache model): true for DEFAULT_NUMA_POLICY, or policy overrides. Default off.
+   */
+  numa?: boolean | Partial<NumaPolicyConfig>;
 }
 
 export type MonitorRunResult = 'budget' | 'idle' | 'halted' | 'stopped';
@@ -56,6 +63,8 @@ export interface MachineMetrics {
   /** Virtual vs machine footprint of the whole machine (memory/footprint.ts). */
   footprint: MachineFootprint;
   diskCache: DiskCacheStats;
+  /** Per node: guest pages (masters), replica pages, free pages, and cache misses by the node's CPUs (timed mode). */
+  nodes: { pages: number; replicaPages: number; freePages: number; localMisses: number; remoteMisses: number; localMissRatio: number }[];
 }
 
 export class Monitor implements ExceptionHandler {
@@ -83,6 +92,7 @@ export class Monitor implements ExceptionHandler {
   private nextEvent = Infinity;
   private readonly lastLocal: Float64Array;
   private readonly lastRemote: Float64Array;
+  private nextVmId = 0;
   /** RTC_READ results (no allocation). */
   rtcSec = 0;
   rtcNsec = 0;
@@ -100,6 +110,8 @@ export class Monitor implements ExceptionHandler {
   /** Host files behind the VMs' disks: base images, exclusivity (io/disk-config.ts). */
   readonly disks = new DiskRegistry();
   readonly shareKernelText: boolean;
+  /** The NUMA placement mechanism, or null when off. */
+  readonly numa: Numa | null;
 
   constructor(
     readonly machine: Machine,
@@ -113,7 +125,8 @@ export class Monitor implements ExceptionHandler {
     this.quantum = opts.quantum ?? machine.quantum;
     this.sliceCycles = (opts.sliceQuanta ?? 10) * this.quantum;
     this.largeSsegPages = opts.largeSsegPages ?? true;
-    this.shareKernelText = opts.shareKernelText ?? true;
+    // With NUMA placement on, kernel text is replicated per node instead (numa/).
+    this.shareKernelText = opts.shareKernelText ?? (opts.numa === undefined || opts.numa === false);
     this.diskCache = new DiskCache(this.pages, opts.diskCachePages ?? Math.floor(this.pages.pages / 4), Math.floor(this.pages.pages / 64));
     this.pages.reclaim = (n) => this.diskCache.reclaim(n);
     const p = machine.cpuCount;
@@ -138,6 +151,9 @@ export class Monitor implements ExceptionHandler {
       cache?.invalidateRange(ma, len);
       if (links.active !== 0) for (let a = ma & ~31; a < ma + len; a += 32) links.stored(a, -1);
     };
+    const numa = opts.numa === undefined || opts.numa === false ? null : new Numa(this, opts.numa === true ? {} : opts.numa);
+    this.numa = numa;
+    if (numa !== null) this.replicaWriteFault = (cpu, by, vm, gp) => numa.collapse(cpu, by, vm, gp);
   }
 
   // ---- VMs -------------------------------------------------------------------------------
@@ -159,6 +175,9 @@ export class Monitor implements ExceptionHandler {
     let node = config.node ?? 0;
     if (config.node === undefined) for (let k = 1; k < nodes; k++) if (nodeLoad[k] < nodeLoad[node]) node = k;
     if (node < 0 || node >= nodes) throw new RangeError(`node ${node} does not exist`);
+    if (config.placement !== undefined && config.placement !== 'first-touch' && config.placement !== 'round-robin') {
+      throw new RangeError(`placement must be 'first-touch' or 'round-robin'`);
+    }
     // Home CPUs: the least loaded CPUs of the node, spilling to the next nodes for big VMs.
     const homes: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -171,7 +190,7 @@ export class Monitor implements ExceptionHandler {
       }
       homes.push(best);
     }
-    const id = this.vms.length;
+    const id = this.nextVmId++;
     let opened: ReturnType<DiskRegistry['open']>;
     try {
       opened = this.disks.open(config.disks ?? []);
@@ -185,7 +204,7 @@ export class Monitor implements ExceptionHandler {
       return pg;
     });
     const vm = new Vm(id, config, this.pages, this.ram8, this.ram32, spPages, opened.backends);
-    this.disks.register(vm, opened.claims);
+    this.disks.register(vm, opened);
     vm.homeNode = node;
     vm.onProtectedWrite = (gp) => writeFault(this, null, null, vm, gp);
     vm.vcpus.forEach((v, i) => {
@@ -201,6 +220,7 @@ export class Monitor implements ExceptionHandler {
       this.sched.add(v);
     });
     this.vms.push(vm);
+    this.numa?.attach(vm);
     return vm;
   }
 
@@ -217,6 +237,7 @@ export class Monitor implements ExceptionHandler {
       vm.config.onStateChange?.(vm);
       return;
     }
+    this.numa?.vmStarted(vm);
     for (const v of vm.vcpus) v.reset();
     for (const d of vm.disks) d?.reset();
     vm.console.clear();
@@ -308,6 +329,30 @@ export class Monitor implements ExceptionHandler {
     for (let p = 0; p < this.current.length; p++) if (this.current[p]?.vm === vm) this.cpus[p].requestStop();
   }
 
+  /** Forget a VM for good (stopped first if it runs): its vCPUs leave the scheduler, its special pages and L2TLB tables are freed. */
+  destroyVm(vm: Vm): void {
+    const i = this.vms.indexOf(vm);
+    if (i < 0) return;
+    if (vm.state === 'running') this.stopVm(vm, { kind: 'killed', reason: 'destroyed by the host' });
+    this.unloadVm(vm);
+    vm.pmap.clear();
+    this.sched.remove((v) => v.vm === vm);
+    for (const v of vm.vcpus) {
+      this.pages.release(v.spPage);
+      if (v.l2 !== null) this.pages.releaseChunk(v.l2Base / PAGE_BYTES);
+    }
+    this.vms.splice(i, 1);
+    // Cache entries of images (base disks, kernel text) no remaining VM uses give their memory back.
+    for (const img of this.disks.forget(vm)) this.diskCache.dropImage(img);
+  }
+
+  /** The VM's virtual power button: posts VIRQ POWER to vCPU 0 (the guest decides how to shut down). False if it is not running. */
+  powerButton(vm: Vm): boolean {
+    if (!vm.running) return false;
+    this.post(vm.vcpus[0], VIRQ.POWER, null, null);
+    return true;
+  }
+
   /** Operator pause: the VM's vCPUs are not scheduled and its virtual timers stand still. */
   pauseVm(vm: Vm): void {
     if (!vm.running || vm.paused) return;
@@ -372,8 +417,12 @@ export class Monitor implements ExceptionHandler {
   guestPage(cpu: Cpu, v: VCpu, gp: number): number {
     const pmap = v.vm.pmap;
     const known = pmap.machinePage[gp];
-    if (known >= 0) return known;
-    const mp = pmap.lookupOrAlloc(gp, v.homeNode);
+    if (known >= 0) {
+      // A replicated page: the copy on this CPU's node (numa/).
+      if ((pmap.flags[gp] & PAGE_FLAG.REPLICATED) !== 0 && this.numa !== null) return this.numa.copyFor(v.vm, gp, cpu.id, known);
+      return known;
+    }
+    const mp = pmap.lookupOrAlloc(gp, v.vm.allocNode(gp, v.homeNode));
     if (mp === OUT_OF_MEMORY) {
       this.faultVm(v.vm, `out of machine memory (guest page 0x${gp.toString(16)})`);
       cpu.requestStop();
@@ -473,10 +522,12 @@ export class Monitor implements ExceptionHandler {
    */
   shootdownPage(cpu: Cpu | null, by: VCpu | null, vm: Vm, gp: number, mp: number): void {
     for (const w of vm.vcpus) w.l2?.dropGuestPage(gp);
+    const replicated = this.numa !== null && (vm.pmap.flags[gp] & PAGE_FLAG.REPLICATED) !== 0;
     for (let p = 0; p < this.current.length; p++) {
       const w = this.current[p];
       if (w === null || w.vm !== vm) continue;
       physInvalidateFrame(this.cpus[p], mp);
+      if (replicated) this.numa!.invalidateCopies(this.cpus[p], vm, gp);
       if (cpu !== null && by !== null) charge(cpu, by, p === cpu.id ? this.costs.shootdown : this.costs.shootdown + this.costs.ipi);
     }
     vm.counters.c[C.SHOOTDOWNS]++;
@@ -553,6 +604,7 @@ export class Monitor implements ExceptionHandler {
       }
       this.now = roundEnd;
       this.events();
+      this.numa?.roundBoundary(this.now);
       if (this.stopRequested) return 'stopped';
       if (!anyRan && !this.sched.anyRunnable() && !this.skipIdle(end)) return this.vms.some((vm) => vm.running) ? 'idle' : 'halted';
     }
@@ -724,27 +776,30 @@ export class Monitor implements ExceptionHandler {
 
   // ---- metrics -----------------------------------------------------------------------------
 
-  vmMetrics(vm: Vm): MetricsSnapshot {
+  vmMetrics(vm: Vm, footprint?: VmFootprint): MetricsSnapshot {
     const k = new Counters();
     k.add(vm.counters);
     if (vm.running) for (const v of vm.vcpus) if (v.state === VCPU_STATE.Waiting) k.c[C.CY_IDLE] += Math.max(0, this.now - v.waitStart);
-    return { ...snapshot(k, vm.pmap.pagesPerNode, vm.pmap.sharedMapped), footprint: footprintOf(vm, this.vms) };
+    return {
+      ...snapshot(k, vm.pmap.pagesPerNode, vm.pmap.sharedMapped, this.numa?.replicaPagesPerNode(vm) ?? []),
+      footprint: footprint ?? footprintOf(vm, this.vms),
+    };
   }
 
   metrics(costTableName: string): MachineMetrics {
     const sum = new Counters();
     const pages = new Float64Array(this.machine.nodeCount);
     const vms: MachineMetrics['vms'] = {};
+    const replicas = new Float64Array(this.machine.nodeCount);
     let shared = 0;
     const fp = machineFootprint(this.vms, this.pages, this.diskCache.machinePages());
     for (const vm of this.vms) {
       sum.add(vm.counters);
       shared += vm.pmap.sharedMapped;
       for (let n = 0; n < pages.length; n++) pages[n] += vm.pmap.pagesPerNode[n];
-      const k = new Counters();
-      k.add(vm.counters);
-      if (vm.running) for (const v of vm.vcpus) if (v.state === VCPU_STATE.Waiting) k.c[C.CY_IDLE] += Math.max(0, this.now - v.waitStart);
-      vms[vm.name] = { ...snapshot(k, vm.pmap.pagesPerNode, vm.pmap.sharedMapped), footprint: fp.vms.get(vm), state: vm.state, exit: vm.exit, boots: vm.boots };
+      const r = this.numa?.replicaPagesPerNode(vm) ?? [];
+      for (let n = 0; n < r.length; n++) replicas[n] += r[n];
+      vms[vm.name] = { ...this.vmMetrics(vm, fp.vms.get(vm)), state: vm.state, exit: vm.exit, boots: vm.boots };
     }
     let idle = 0;
     for (let p = 0; p < this.physIdle.length; p++) idle += this.physIdle[p];
@@ -753,11 +808,26 @@ export class Monitor implements ExceptionHandler {
       costTable: costTableName,
       now: this.now,
       physicalIdle: Array.from(this.physIdle),
-      total: snapshot(sum, pages, shared),
+      total: snapshot(sum, pages, shared, replicas),
       vms,
       freePagesPerNode: Array.from({ length: this.machine.nodeCount }, (_, n) => this.pages.freeOn(n)),
       footprint: fp.machine,
       diskCache: this.diskCache.stats(),
+      nodes: Array.from({ length: this.machine.nodeCount }, (_, n) => {
+        let local = 0;
+        let remote = 0;
+        const cache = this.machine.cache;
+        if (cache !== null) {
+          for (let p = 0; p < this.cpus.length; p++) {
+            if (this.machine.cpuNode(p) !== n) continue;
+            const st = cache.stats(p);
+            local += st.localMisses;
+            remote += st.remoteMisses;
+          }
+        }
+        const all = local + remote;
+        return { pages: pages[n], replicaPages: replicas[n], freePages: this.pages.freeOn(n), localMisses: local, remoteMisses: remote, localMissRatio: all > 0 ? local / all : 0 };
+      }),
     };
   }
 

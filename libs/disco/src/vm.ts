@@ -8,7 +8,7 @@ import { GUEST_VSEG } from './abi/monitor-abi.js';
 import { VirtualConsole } from './io/console.js';
 import { type DiskLatency, VirtualDisk } from './io/disk.js';
 import type { VmDisk } from './io/disk-config.js';
-import { MachinePages, PAGE_BYTES, PAGE_SHIFT } from './memory/memmap.js';
+import { CHUNK_SHIFT, MachinePages, PAGE_BYTES, PAGE_SHIFT } from './memory/memmap.js';
 import { PAGE_FLAG, Pmap } from './memory/pmap.js';
 import { Counters } from './metrics.js';
 import { VCpu } from './vcpu/vcpu.js';
@@ -38,6 +38,12 @@ export interface VmConfig {
   watchdogCycles?: number;
   /** Preferred home node (default: the least loaded). */
   node?: number;
+  /**
+   * Where a guest page is allocated on first touch: 'first-touch' (default) on the touching
+   * vCPU's node, 'round-robin' 64 KiB chunk by chunk across the nodes (the NUMA-oblivious
+   * baseline of bench/numa, as IRIX's placement in the paper's Figure 8).
+   */
+  placement?: 'first-touch' | 'round-robin';
   /** Called when the VM starts (or reboots), stops, pauses or resumes. */
   onStateChange?: (vm: Vm) => void;
 }
@@ -70,6 +76,8 @@ export class Vm {
   lastResetCode = 0;
   readonly watchdogCycles: number;
   readonly diskLatency: DiskLatency | undefined;
+  /** config.placement === 'round-robin'. */
+  readonly roundRobin: boolean;
   /** Home nodes of the vCPUs' physical CPUs (memory is allocated there). */
   homeNode = 0;
   /** Make a write-protected guest page writable (set by the monitor: memory/sharing.ts); its machine page or -1. */
@@ -101,21 +109,27 @@ export class Vm {
     this.console = new VirtualConsole(config.console ?? (() => {}));
     this.watchdogCycles = config.watchdogCycles ?? 400_000_000;
     this.diskLatency = config.diskLatency;
+    this.roundRobin = config.placement === 'round-robin';
   }
 
   get running(): boolean {
     return this.state === 'running';
   }
 
+  /** The node a first touch of guest page gp by a vCPU of node `toucher` allocates on. */
+  allocNode(gp: number, toucher: number): number {
+    return this.roundRobin ? (gp >>> CHUNK_SHIFT) % this.pages.nodes : toucher;
+  }
+
   /** Machine page backing guest page gp, allocating it (zeroed) on the VM's node; <0 on failure. */
   machinePage(gp: number, node = this.homeNode): number {
-    return this.pmap.lookupOrAlloc(gp, node);
+    return this.pmap.lookupOrAlloc(gp, this.allocNode(gp, node));
   }
 
   /** Machine page of guest page gp made writable (copy-on-write, replica collapse); <0 on failure. */
   writablePage(gp: number): number {
     if ((this.pmap.flags[gp] & PAGE_FLAG.WRITE_PROTECT) !== 0) return this.onProtectedWrite(gp);
-    return this.pmap.lookupOrAlloc(gp, this.homeNode);
+    return this.pmap.lookupOrAlloc(gp, this.allocNode(gp, this.homeNode));
   }
 
   /** True when [pa, pa + len) lies inside guest physical memory. */

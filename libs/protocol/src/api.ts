@@ -1,7 +1,7 @@
 // What the REST API returns, as plain types for clients (the dashboard, scripts). The server's
 // response DTOs implement these, so a change here breaks the server's build, not its clients.
 import type { ErrorCode } from './errors.js';
-import type { MetricSample, RunCounters } from './events.js';
+import type { CpuPlacement, MetricSample, MonitorCounters, RunCounters } from './events.js';
 import type { ExitReason, VmState } from './vm-state.js';
 
 export type TokenRole = 'admin' | 'read';
@@ -28,6 +28,8 @@ export interface VmView {
   state: VmState;
   /** The open run, while the VM is not stopped. */
   runId: string | null;
+  /** When the open run started (ISO 8601), while the VM is not stopped. */
+  runStartedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -60,17 +62,65 @@ export interface EventView {
   detail: Record<string, unknown>;
 }
 
+export interface MachineNodeView {
+  node: number;
+  cpus: number[];
+  memoryMiB: number;
+  /** Memory reserved by running VMs whose home is this node (their whole memoryMiB). */
+  vmMemoryMiB: number;
+  /** Machine memory the monitor has handed out on this node now (null before the first report). */
+  monitorMemoryMiB: number | null;
+  /** Machine memory free on this node now. */
+  freeMiB: number | null;
+  /** Memory each running VM has on this node now (allocated on first touch, so at most its memoryMiB). */
+  vmAllocations: { vmId: string; memoryMiB: number }[];
+}
+
 export interface MachineView {
   cpus: number;
   nodes: number;
   memoryMiB: number;
   timed: boolean;
-  /** The backend running the VMs ("bare": each VM on its own bare machine, until the monitor lands). */
+  /** The backend running the VMs: "disco" (every VM under the monitor on this one machine). */
   backend: string;
-  nodeList: { node: number; cpus: number[]; memoryMiB: number; vmMemoryMiB: number }[];
+  nodeList: MachineNodeView[];
+  /** Every physical CPU: the vCPU loaded on it and how busy it was over the last second. */
+  cpuList: CpuPlacement[];
   vms: { vmId: string; name: string; state: VmState; vcpus: number; memoryMiB: number; homeNode: number }[];
-  /** Memory of the machine not given to running VMs. */
+  /** Memory of the machine not reserved by running VMs (what a start checks against). */
   freeMemoryMiB: number;
+}
+
+/** GET /api/session: the token the request used. */
+export interface SessionView {
+  id: string;
+  name: string;
+  role: TokenRole;
+}
+
+/** A kernel or base disk image a VM may use (GET /api/images). */
+export interface ImageView {
+  name: string;
+  kind: 'kernel' | 'base-disk';
+  sizeBytes: number;
+}
+
+/** A point of stored metrics: sums over [at, at + stepSeconds). */
+export interface HistoryPointView {
+  at: string;
+  instructions: number;
+  cycles: number;
+  hostMs: number;
+  mips: number;
+  counters: MonitorCounters;
+}
+
+/** GET /api/vms/:id/metrics. */
+export interface MetricsView {
+  live: MetricSample | null;
+  stepSeconds: number;
+  tierSeconds: number;
+  points: HistoryPointView[];
 }
 
 export interface HealthView {
@@ -95,4 +145,4 @@ export interface NewTokenView extends TokenView {
   token: string;
 }
 
-export type { ErrorCode, ExitReason, MetricSample, RunCounters, VmState };
+export type { CpuPlacement, ErrorCode, ExitReason, MetricSample, MonitorCounters, RunCounters, VmState };

@@ -24,12 +24,21 @@ export interface VmSpec {
   bootScript: string;
 }
 
+/** The machine the worker builds at start (its workerData). */
+export interface WorkerConfig {
+  cpus: number;
+  nodes: number;
+  memoryMiB: number;
+  /** Timed memory model: caches and NUMA latencies (slower to emulate). */
+  timed: boolean;
+}
+
 export type WorkerCommand =
   /** Power a VM on as a new run. */
   | { kind: 'start'; spec: VmSpec }
   /** Power off at once. */
   | { kind: 'stop'; vmId: string }
-  /** Ask the guest to power off; stop it if it has not after `timeoutMs`. */
+  /** Press the VM's power button (the guest powers off in order); stop it if it has not after `timeoutMs`. */
   | { kind: 'shutdown'; vmId: string; timeoutMs: number }
   /** Stop running the VM's CPUs (time stands still for it). */
   | { kind: 'pause'; vmId: string }

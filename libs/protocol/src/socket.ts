@@ -2,7 +2,7 @@
 // `auth: { token }` (a bearer token; read role to watch, admin to type). Rooms are per VM
 // (`vm:<id>`): join one to get its console scrollback, then its live bytes.
 import type { ApiError } from './errors.js';
-import type { MetricSample } from './events.js';
+import type { CpuPlacement, MetricSample } from './events.js';
 import type { ExitReason, VmState } from './vm-state.js';
 
 export interface ConsoleData {
@@ -22,6 +22,13 @@ export interface VmStateChange {
 
 export type Ack<T = Record<string, never>> = (reply: ({ ok: true } & T) | { ok: false; error: ApiError }) => void;
 
+/** Every running VM's latest sample and the CPU placement, to every client once a second. */
+export interface MetricsSummary {
+  at: number;
+  samples: MetricSample[];
+  cpus: CpuPlacement[];
+}
+
 /** What the server sends. */
 export interface ServerToClientEvents {
   /** Sent once after console:join, before any console:output: the run's output so far (capped). */
@@ -32,6 +39,8 @@ export interface ServerToClientEvents {
   'vm:state': (msg: VmStateChange) => void;
   /** Samples of joined VMs, about once a second. */
   'metrics:sample': (msg: MetricSample) => void;
+  /** Sent to every connected client about once a second while VMs run (no room needed). */
+  'metrics:summary': (msg: MetricsSummary) => void;
 }
 
 /** What clients send. */

@@ -6,12 +6,12 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Machine } from '../../../../libs/machine/src/board/machine.js';
+import { Machine, type MachineOptions } from '../../../../libs/machine/src/board/machine.js';
 import { MACHINE } from '../../../../libs/machine/src/board/memory-map.js';
 import { FileBlockBackend } from '../../../../libs/machine/src/devices/block/block.backend.js';
 import type { CostTable } from '../../../../libs/disco/src/costs.js';
-import { Monitor } from '../../../../libs/disco/src/monitor.js';
-import type { Vm } from '../../../../libs/disco/src/vm.js';
+import { Monitor, type MonitorOptions } from '../../../../libs/disco/src/monitor.js';
+import type { Vm, VmConfig } from '../../../../libs/disco/src/vm.js';
 import type { DiskConfig, DiskKind } from '../../../../libs/disco/src/io/disk-config.js';
 import { DEFAULT_PROMPT, KERNEL_PANIC_CODE, repoRoot, type GuestEnd } from './boot-session.js';
 
@@ -33,6 +33,8 @@ export interface VmSpec {
   vcpus?: number;
   memoryMiB?: number;
   cmdline?: string;
+  /** First-touch (default) or round-robin page placement (bench/numa's baseline). */
+  placement?: VmConfig['placement'];
 }
 
 export interface MonitorSessionOptions {
@@ -52,6 +54,10 @@ export interface MonitorSessionOptions {
   /** Most pages the global disk cache holds (default: the monitor's). */
   diskCachePages?: number;
   l2tlb?: boolean;
+  /** NUMA migration/replication policy (MonitorOptions.numa; timed mode). */
+  numa?: MonitorOptions['numa'];
+  /** Timed mode: cache size and miss latencies (MachineOptions.cache). */
+  cache?: MachineOptions['cache'];
   /** Every console byte of VM `vm` (index). */
   onOutput?: (vm: number, byte: number) => void;
   onSlice?: () => void;
@@ -148,9 +154,10 @@ export class MonitorSession {
     const nodes = opts.nodes ?? 1;
     let mib = opts.machineMiB ?? Math.max(64, need);
     mib = Math.min(496 - (496 % nodes), Math.ceil(mib / nodes) * nodes);
-    this.machine = new Machine({ cpus, nodes, memoryBytes: mib * 1024 * 1024, timed: opts.timed ?? false, consoleOutput: () => {} });
+    this.machine = new Machine({ cpus, nodes, memoryBytes: mib * 1024 * 1024, timed: opts.timed ?? false, consoleOutput: () => {}, cache: opts.cache });
     this.monitor = new Monitor(this.machine, {
       costs: opts.costs,
+      numa: opts.numa,
       ...(opts.largeSsegPages !== undefined ? { largeSsegPages: opts.largeSsegPages } : {}),
       ...(opts.shareKernelText !== undefined ? { shareKernelText: opts.shareKernelText } : {}),
       ...(opts.diskCachePages !== undefined ? { diskCachePages: opts.diskCachePages } : {}),
@@ -175,6 +182,7 @@ export class MonitorSession {
         cmdline: spec.cmdline ?? '',
         disks: [disk],
         l2tlb: opts.l2tlb ?? true,
+        placement: spec.placement,
         console: (b) => {
           con.output += String.fromCharCode(b);
           opts.onOutput?.(i, b);

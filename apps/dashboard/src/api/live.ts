@@ -1,9 +1,10 @@
 // The live connection: one socket.io client per session (path /api/socket.io, bearer token in
 // the handshake). socket.io reconnects by itself; on every (re)connect the VM rooms still
 // wanted are joined again, so consoles get their scrollback again and metrics resume.
-// Pages subscribe through watchVm (refcounted per VM) and onState / onStatus.
+// Pages subscribe through watchVm (refcounted per VM: consoles), onSummary (every VM's samples
+// and the CPU placement, once a second, no room needed) and onState / onStatus.
 import { io, type Socket } from 'socket.io-client';
-import { SCROLLBACK_BYTES, type ApiError, type ClientToServerEvents, type ConsoleData, type MetricSample, type ServerToClientEvents, type VmStateChange } from '../protocol';
+import { SCROLLBACK_BYTES, type ApiError, type ClientToServerEvents, type ConsoleData, type MetricSample, type MetricsSummary, type ServerToClientEvents, type VmStateChange } from '../protocol';
 
 export type LinkStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused' | 'closed';
 
@@ -47,6 +48,7 @@ export class Live {
   private detail = '';
   private readonly statusListeners = new Set<(s: LinkStatus, detail: string) => void>();
   private readonly stateListeners = new Set<(m: VmStateChange) => void>();
+  private readonly summaryListeners = new Set<(m: MetricsSummary) => void>();
   private readonly rooms = new Map<string, Room>();
   private everConnected = false;
 
@@ -82,6 +84,7 @@ export class Live {
       room.watchers.forEach((w) => w.output?.(data, m.runId));
     });
     this.socket.on('metrics:sample', (s) => this.each(s.vmId, (w) => w.sample?.(s)));
+    this.socket.on('metrics:summary', (m) => this.summaryListeners.forEach((l) => l(m)));
   }
 
   get status(): LinkStatus {
@@ -111,6 +114,12 @@ export class Live {
   onStatus(l: (s: LinkStatus, detail: string) => void): () => void {
     this.statusListeners.add(l);
     return () => this.statusListeners.delete(l);
+  }
+
+  /** Every running VM's latest sample and the CPU placement, about once a second. */
+  onSummary(l: (m: MetricsSummary) => void): () => void {
+    this.summaryListeners.add(l);
+    return () => this.summaryListeners.delete(l);
   }
 
   onState(l: (m: VmStateChange) => void): () => void {

@@ -1,24 +1,11 @@
-// GET /api/vms/:id/metrics: a VM's stored samples between two times, one point per step.
-// The response body has no type in libs/protocol yet (the server's MetricsDto); its shape is
-// described here until it moves there (NOTES-dashboard.md).
-import type { MetricSample } from '../protocol';
+// GET /api/vms/:id/metrics: a VM's stored samples between two times, one point per step
+// (MetricsView in libs/protocol), turned into chart columns.
+import type { HistoryPointView, MetricsView } from '../protocol';
 import { api } from './client';
+import { rates } from './metrics-store';
 
-export interface HistoryPoint {
-  /** Start of the interval (ISO 8601). */
-  at: string;
-  instructions: number;
-  cycles: number;
-  hostMs: number;
-  mips: number;
-}
-
-export interface MetricsReply {
-  live: MetricSample | null;
-  stepSeconds: number;
-  tierSeconds: number;
-  points: HistoryPoint[];
-}
+export type HistoryPoint = HistoryPointView;
+export type MetricsReply = MetricsView;
 
 /** Aim for about this many points per chart, whatever the range. */
 export const TARGET_POINTS = 600;
@@ -63,16 +50,25 @@ export async function fetchHistory(vmId: string, fromMs: number, toMs: number, n
   return { reply, points };
 }
 
+type Rates = ReturnType<typeof rates>;
+/** A gap in the data: every column null. */
+const GAP: { [K in keyof Rates]: null } = {
+  userPct: null, kernelPct: null, monitorPct: null, idlePct: null, tlbMisses: null, l2tlbHits: null, traps: null, remotePct: null,
+  diskCommands: null, diskKiB: null, consoleOut: null, consoleIn: null,
+};
+
 export interface HistorySeries {
   x: number[];
   mips: (number | null)[];
   cyclesM: (number | null)[];
   hostCpu: (number | null)[];
+  /** The monitor's counters as rates, one row per x (nulls in gaps). */
+  rows: { [K in keyof Rates]: Rates[K] | null }[];
 }
 
 /** Chart columns from the points: per-second rates, with a null where samples are missing. */
 export function toSeries(h: History): HistorySeries {
-  const out: HistorySeries = { x: [], mips: [], cyclesM: [], hostCpu: [] };
+  const out: HistorySeries = { x: [], mips: [], cyclesM: [], hostCpu: [], rows: [] };
   let prevEnd: number | null = null;
   for (const { p, step } of h.points) {
     const t = Date.parse(p.at) / 1000;
@@ -81,12 +77,15 @@ export function toSeries(h: History): HistorySeries {
       out.mips.push(null);
       out.cyclesM.push(null);
       out.hostCpu.push(null);
+      out.rows.push(GAP);
     }
     out.x.push(t);
     out.mips.push(p.instructions / step / 1e6);
     out.cyclesM.push(p.cycles / step / 1e6);
     out.hostCpu.push(Math.min(100, (p.hostMs / (step * 1000)) * 100));
+    out.rows.push(rates(p.counters, step));
     prevEnd = t + step;
   }
   return out;
 }
+

@@ -1,7 +1,8 @@
 // Live metric points per VM, kept for the session (the last MAX_POINTS samples of each VM, so a
-// chart is full again when its page is reopened). Fed by metrics:sample from the VM's room; the
-// console output rate is counted here from the console bytes that arrive between two samples.
-import type { MetricSample } from '../protocol';
+// chart is full again when its page is reopened). Fed by metrics:summary, which the server sends
+// to every client once a second with every running VM's latest sample: no room is joined for
+// metrics. Each point holds per-second rates derived from the sample and its monitor counters.
+import type { MetricSample, MonitorCounters } from '../protocol';
 import type { Live } from './live';
 
 export interface MetricPoint {
@@ -9,68 +10,85 @@ export interface MetricPoint {
   t: number;
   runId: string;
   mips: number;
-  /** Emulated cycles per host second, in millions. */
+  /** Emulated cycles of the VM's vCPUs per host second, in millions. */
   cyclesM: number;
   /** Share of one host CPU the worker spent running this VM, percent. */
   hostCpu: number;
-  /** Console output, bytes per second (counted by this page while it watched). */
+  /** vCPU time by mode, percent of the VM's vCPU cycles in the interval. */
+  userPct: number;
+  kernelPct: number;
+  monitorPct: number;
+  idlePct: number;
+  /** Per second. */
+  tlbMisses: number;
+  l2tlbHits: number;
+  traps: number;
+  /** Remote cache misses as a percent of all misses (null when there were none: fast mode, idle). */
+  remotePct: number | null;
+  diskCommands: number;
+  /** KiB per second moved by the VM's disks. */
+  diskKiB: number;
+  /** Console bytes per second, out of and into the guest. */
   consoleOut: number;
+  consoleIn: number;
   instructionsTotal: number;
 }
 
 export const MAX_POINTS = 600;
 
+/** Rates of one interval from its counters (also used for stored history). */
+export function rates(c: MonitorCounters, seconds: number): Omit<MetricPoint, 't' | 'runId' | 'mips' | 'cyclesM' | 'hostCpu' | 'instructionsTotal'> {
+  const cycles = c.cyclesUser + c.cyclesKernel + c.cyclesMonitor + c.cyclesIdle;
+  const pctOf = (x: number): number => (cycles > 0 ? (x / cycles) * 100 : 0);
+  const misses = c.cacheLocalMisses + c.cacheRemoteMisses;
+  return {
+    userPct: pctOf(c.cyclesUser), kernelPct: pctOf(c.cyclesKernel), monitorPct: pctOf(c.cyclesMonitor), idlePct: pctOf(c.cyclesIdle),
+    tlbMisses: c.tlbMisses / seconds, l2tlbHits: c.l2tlbHits / seconds, traps: c.traps / seconds,
+    remotePct: misses > 0 ? (c.cacheRemoteMisses / misses) * 100 : null,
+    diskCommands: c.diskCommands / seconds, diskKiB: (c.diskSectors * 512) / 1024 / seconds,
+    consoleOut: c.consoleBytesOut / seconds, consoleIn: c.consoleBytesIn / seconds,
+  };
+}
+
 interface Track {
   points: MetricPoint[];
-  consoleBytes: number;
   listeners: Set<() => void>;
-  users: number;
-  stop: (() => void) | null;
 }
 
 export class MetricsStore {
   private readonly tracks = new Map<string, Track>();
 
-  constructor(private readonly live: Live) {}
+  constructor(live: Live) {
+    live.onSummary((m) => {
+      for (const s of m.samples) this.add(this.track(s.vmId), s);
+    });
+  }
 
   private track(vmId: string): Track {
     let t = this.tracks.get(vmId);
     if (t === undefined) {
-      t = { points: [], consoleBytes: 0, listeners: new Set(), users: 0, stop: null };
+      t = { points: [], listeners: new Set() };
       this.tracks.set(vmId, t);
     }
     return t;
   }
 
   private add(t: Track, s: MetricSample): void {
+    const last = t.points.at(-1);
+    if (last !== undefined && last.t >= s.at / 1000) return; // the same sample again (summaries repeat the latest)
     const seconds = Math.max(s.intervalMs, 1) / 1000;
     const p: MetricPoint = {
       t: s.at / 1000, runId: s.runId, mips: s.mips, cyclesM: s.cycles / seconds / 1e6,
       hostCpu: Math.min(100, (s.hostMs / Math.max(s.intervalMs, 1)) * 100),
-      consoleOut: t.consoleBytes / seconds, instructionsTotal: s.totals.instructions,
+      ...rates(s.counters, seconds), instructionsTotal: s.totals.instructions,
     };
-    t.consoleBytes = 0;
     t.points = t.points.length >= MAX_POINTS ? [...t.points.slice(1), p] : [...t.points, p];
     t.listeners.forEach((l) => l());
   }
 
-  /** Receive a VM's samples until the returned function is called. */
-  use(vmId: string): () => void {
-    const t = this.track(vmId);
-    t.users += 1;
-    if (t.stop === null) {
-      t.stop = this.live.watchVm(vmId, {
-        sample: (s) => this.add(t, s),
-        output: (d) => (t.consoleBytes += d.length),
-      });
-    }
-    return () => {
-      t.users -= 1;
-      if (t.users === 0 && t.stop !== null) {
-        t.stop();
-        t.stop = null;
-      }
-    };
+  /** Kept for callers that mark interest in a VM; samples arrive for every VM anyway. */
+  use(_vmId: string): () => void {
+    return () => undefined;
   }
 
   points(vmId: string): MetricPoint[] {

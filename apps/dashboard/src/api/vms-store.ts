@@ -1,7 +1,7 @@
 // The VM list, shared by every page: loaded from GET /api/vms, kept current by vm:state events
 // (state and run change at once) and refreshed every REFRESH_MS and on reconnect, so edits made
-// elsewhere show up. Also the start time of each open run (for uptime), from GET /api/vms/:id/runs.
-import type { RunView, VmView } from '../protocol';
+// elsewhere show up. Also the start time of each open run (for uptime), from VmView.runStartedAt.
+import type { VmView } from '../protocol';
 import { api, ApiFailure } from './client';
 import type { Live } from './live';
 
@@ -20,14 +20,15 @@ export class VmsStore {
   private readonly listeners = new Set<() => void>();
   private readonly offs: (() => void)[] = [];
   private timer: ReturnType<typeof setInterval> | null = null;
-  private pendingRuns = new Set<string>();
 
   constructor(live: Live) {
     this.offs.push(live.onState((m) => {
       const known = this.snap.vms.some((v) => v.id === m.vmId);
       if (!known) return void this.refresh();
-      this.set({ vms: this.snap.vms.map((v) => (v.id === m.vmId ? { ...v, state: m.state, runId: m.runId } : v)) });
-      this.loadStarts();
+      const newRun = m.runId !== null && this.snap.runStarts[m.runId] === undefined;
+      this.set({ vms: this.snap.vms.map((v) => (v.id === m.vmId ? { ...v, state: m.state, runId: m.runId, runStartedAt: v.runId === m.runId ? v.runStartedAt : null } : v)) });
+      // A run this page has not seen: its start comes with the VM.
+      if (newRun) api.get<VmView>(`/vms/${m.vmId}`).then((vm) => this.put(vm), () => undefined);
     }));
     this.offs.push(live.onStatus((s) => {
       if (s === 'connected') void this.refresh();
@@ -71,16 +72,11 @@ export class VmsStore {
     this.set({ vms: this.snap.vms.filter((v) => v.id !== id) });
   }
 
+  /** Run starts from the VMs' runStartedAt (kept per run id, so a chart or uptime survives a refetch). */
   private loadStarts(): void {
-    for (const v of this.snap.vms) {
-      const runId = v.runId;
-      if (runId === null || this.snap.runStarts[runId] !== undefined || this.pendingRuns.has(runId)) continue;
-      this.pendingRuns.add(runId);
-      api.get<RunView[]>(`/vms/${v.id}/runs?limit=1`).then((runs) => {
-        const run = runs.find((r) => r.id === runId);
-        if (run !== undefined) this.set({ runStarts: { ...this.snap.runStarts, [runId]: run.startedAt } });
-      }, () => undefined).finally(() => this.pendingRuns.delete(runId));
-    }
+    const add: Record<string, string> = {};
+    for (const v of this.snap.vms) if (v.runId !== null && v.runStartedAt !== null && this.snap.runStarts[v.runId] === undefined) add[v.runId] = v.runStartedAt;
+    if (Object.keys(add).length > 0) this.set({ runStarts: { ...this.snap.runStarts, ...add } });
   }
 
   close(): void {

@@ -5,6 +5,7 @@ import { ApiFailure } from '../api/client';
 import { fetchHistory, toSeries, type History, type HistorySeries } from '../api/metrics-history';
 import { duration } from '../format';
 import { Chart } from './Chart';
+import { counterCharts } from './LiveCharts';
 
 const PRESETS = [
   { id: 'hour', label: 'Last hour', ms: 3600_000 },
@@ -70,6 +71,9 @@ export function MetricsHistory({ vmId }: { vmId: string }): ReactNode {
         <Chart title="Guest instructions" unit="MIPS" x={x} xRange={xRange} onZoom={onZoom} series={[{ label: 'MIPS', color: '#4c9aff', values: s?.mips ?? [] }]} empty={empty} testId="history-mips" />
         <Chart title="Emulated clock" unit="MHz" x={x} xRange={xRange} onZoom={onZoom} series={[{ label: 'cycles', color: '#bc8cff', values: s?.cyclesM ?? [] }]} empty={empty} />
         <Chart title="Host CPU" unit="%" x={x} xRange={xRange} onZoom={onZoom} yRange={[0, 100]} series={[{ label: 'worker', color: '#3fb950', values: s?.hostCpu ?? [] }]} empty={empty} />
+        {counterCharts(s?.rows ?? []).map((c) => (
+          <Chart key={c.id} title={c.title} unit={c.unit} x={x} xRange={xRange} onZoom={onZoom} yRange={c.yRange} series={c.series} empty={empty} testId={`history-${c.id}`} />
+        ))}
       </div>
     </section>
   );

@@ -45,16 +45,13 @@ export function Layout({ children }: { children: ReactNode }): ReactNode {
         <div className="topbar-right">
           <Connection />
           <span className="who" aria-label={`Signed in as ${session.name}, role ${session.role}`}>
-            {session.name} <span className={`role role-${session.role}`}>{session.role === 'unknown' ? 'role ?' : session.role}</span>
+            {session.name} <span className={`role role-${session.role}`}>{session.role}</span>
           </span>
           <button type="button" className="btn btn-ghost btn-sm" onClick={signOut}>Sign out</button>
         </div>
       </header>
       {session.role === 'read' && (
         <div className="banner" role="note">Read-only token: you can watch machines, consoles and metrics; every change is disabled.</div>
-      )}
-      {session.role === 'unknown' && (
-        <div className="banner" role="note">This token's role could not be told from the token list; actions the token may not take will be refused by the server.</div>
       )}
       <main className="content" id="content">{children}</main>
     </div>

@@ -1,10 +1,11 @@
-// The machine: its nodes, each with its CPUs and its memory (given to which VMs, free), and the
-// VMs placed on it; refreshed every few seconds and on every state change. What the server does
-// not report yet (vCPU placement on CPUs, per-CPU load, monitor memory) is said, not invented.
+// The machine: its nodes, each with its CPUs (which vCPU of which VM is loaded on each, how busy
+// it was over the last second, live from metrics:summary) and its memory as the monitor has
+// handed it out (per VM, the monitor's own, free), and the VMs homed there; refreshed every few
+// seconds and on every state change.
 import { useEffect, useState, type ReactNode } from 'react';
 import { api, ApiFailure } from '../api/client';
 import { useApp, useVms } from '../app-context';
-import type { MachineView } from '../protocol';
+import type { CpuPlacement, MachineView } from '../protocol';
 import { Link } from '../router';
 import { StateBadge } from '../components/StateBadge';
 import { VmTable } from '../components/VmTable';
@@ -33,11 +34,23 @@ function useMachine(): { m: MachineView | null; error: string | null } {
   return { m, error };
 }
 
+/** The CPU placement: from each metrics:summary (once a second), else from the machine view. */
+function useCpus(m: MachineView | null): CpuPlacement[] {
+  const { live } = useApp();
+  const [cpus, setCpus] = useState<CpuPlacement[] | null>(null);
+  useEffect(() => live.onSummary((s) => setCpus(s.cpus)), [live]);
+  useEffect(() => setCpus(null), [m]);
+  return cpus ?? m?.cpuList ?? [];
+}
+
 export function Overview(): ReactNode {
   const { m, error } = useMachine();
+  const cpus = useCpus(m);
   const { vms } = useVms();
   if (m === null) return <section className="page"><h1>Machine</h1><p className={error === null ? 'muted' : 'form-error'} role="status">{error ?? 'Loading…'}</p></section>;
   const color = new Map(vms.map((v, i) => [v.id, VM_COLORS[i % VM_COLORS.length]!]));
+  const nameOf = new Map(vms.map((v) => [v.id, v.name]));
+  const busy = cpus.length === 0 ? 0 : cpus.reduce((a, c) => a + c.busyPct, 0) / cpus.length;
   const running = m.vms.length;
   const usedMiB = m.memoryMiB - m.freeMemoryMiB;
   return (
@@ -52,17 +65,15 @@ export function Overview(): ReactNode {
         <div><dt>vCPUs in use</dt><dd>{m.vms.reduce((a, v) => a + v.vcpus, 0)}<small> on {m.cpus} CPUs</small></dd></div>
         <div><dt>Memory given to VMs</dt><dd>{usedMiB}<small> MiB</small></dd></div>
         <div><dt>Free memory</dt><dd>{m.freeMemoryMiB}<small> MiB</small></dd></div>
+        <div><dt>CPU busy</dt><dd>{busy.toFixed(0)}<small> % of {m.cpus} CPUs</small></dd></div>
       </dl>
-      {m.backend === 'bare' && (
-        <p className="note" role="note">
-          Backend <code>bare</code>: each VM runs on its own bare emulated machine until the Disco monitor lands, so the server reports no
-          placement of vCPUs on this machine's CPUs and no per-CPU load yet; VMs are shown on their home node.
-        </p>
-      )}
       <div className="nodes">
         {m.nodeList.map((n) => {
           const here = m.vms.filter((v) => v.homeNode === n.node);
-          const free = Math.max(0, n.memoryMiB - n.vmMemoryMiB);
+          const allocated = n.vmAllocations.reduce((a, v) => a + v.memoryMiB, 0);
+          const monitor = n.monitorMemoryMiB ?? 0;
+          const free = n.freeMiB ?? Math.max(0, n.memoryMiB - n.vmMemoryMiB);
+          const other = Math.max(0, n.memoryMiB - allocated - monitor - free);
           return (
             <article key={n.node} className="node" aria-label={`Node ${n.node}`}>
               <header className="node-head">
@@ -70,22 +81,40 @@ export function Overview(): ReactNode {
                 <span className="muted small">{n.cpus.length} CPUs · {n.memoryMiB} MiB</span>
               </header>
               <ul className="cpus" aria-label={`CPUs of node ${n.node}`}>
-                {n.cpus.map((c) => (
-                  <li key={c} className="cpu" aria-label={`CPU ${c}: no placement reported`}>
-                    <span className="cpu-id mono">cpu{c}</span>
-                    <span className="cpu-run muted" title="The server does not report which vCPU runs here yet">no placement data</span>
-                  </li>
-                ))}
+                {n.cpus.map((c) => {
+                  const p = cpus.find((x) => x.cpu === c);
+                  const who = p?.vmId ?? null;
+                  const label = who === null ? 'idle' : `${nameOf.get(who) ?? who} vCPU ${p!.vcpu}`;
+                  return (
+                    <li key={c} className="cpu" data-cpu={c} aria-label={`CPU ${c}: ${label}, ${(p?.busyPct ?? 0).toFixed(0)}% busy`}>
+                      <span className="cpu-id mono">cpu{c}</span>
+                      {who === null
+                        ? <span className="cpu-run muted">no vCPU</span>
+                        : <span className="cpu-run"><i className="swatch" style={{ background: color.get(who) }} aria-hidden="true" /><Link to={`/vms/${who}`}>{nameOf.get(who) ?? who}</Link> <span className="mono small">v{p!.vcpu}</span></span>}
+                      <span className="cpu-load" title="Busy over the last second"><span className="cpu-bar" style={{ width: `${p?.busyPct ?? 0}%` }} /></span>
+                      <span className="cpu-pct mono small">{(p?.busyPct ?? 0).toFixed(0)}%</span>
+                    </li>
+                  );
+                })}
               </ul>
-              <div className="mem" role="img" aria-label={`Memory of node ${n.node}: ${n.vmMemoryMiB} MiB to VMs, ${free} MiB free`}>
-                {here.map((v) => (
-                  <span key={v.vmId} className="mem-seg" style={{ flexGrow: v.memoryMiB, background: color.get(v.vmId) ?? '#4c9aff' }} title={`${v.name}: ${v.memoryMiB} MiB`} />
+              <div className="mem" role="img" aria-label={`Memory of node ${n.node}: ${allocated.toFixed(1)} MiB in VMs, ${monitor.toFixed(1)} MiB monitor, ${free.toFixed(1)} MiB free`}>
+                {n.vmAllocations.map((v) => (
+                  <span key={v.vmId} className="mem-seg" style={{ flexGrow: v.memoryMiB, background: color.get(v.vmId) ?? '#4c9aff' }} title={`${nameOf.get(v.vmId) ?? v.vmId}: ${v.memoryMiB.toFixed(1)} MiB`} />
                 ))}
-                <span className="mem-seg mem-free" style={{ flexGrow: free }} title={`free: ${free} MiB`} />
+                <span className="mem-seg mem-monitor" style={{ flexGrow: monitor }} title={`monitor: ${monitor.toFixed(2)} MiB`} />
+                {other > 0.01 && <span className="mem-seg mem-other" style={{ flexGrow: other }} title={`shared / other: ${other.toFixed(1)} MiB`} />}
+                <span className="mem-seg mem-free" style={{ flexGrow: free }} title={`free: ${free.toFixed(1)} MiB`} />
               </div>
               <div className="mem-legend small">
-                <span>{n.vmMemoryMiB} MiB to VMs</span><span className="muted">{free} MiB free</span>
+                <span>{allocated.toFixed(1)} MiB in VMs</span>
+                <span className="muted">{n.monitorMemoryMiB === null ? 'monitor —' : `${monitor.toFixed(1)} MiB monitor`}</span>
+                <span className="muted">{free.toFixed(1)} MiB free</span>
               </div>
+              {n.vmAllocations.length > 0 && (
+                <ul className="mem-vms small" aria-label={`Memory per VM on node ${n.node}`}>
+                  {n.vmAllocations.map((v) => <li key={v.vmId}><i className="swatch" style={{ background: color.get(v.vmId) }} aria-hidden="true" />{nameOf.get(v.vmId) ?? v.vmId} <span className="mono">{v.memoryMiB.toFixed(1)} MiB</span></li>)}
+                </ul>
+              )}
               <ul className="node-vms" aria-label={`VMs on node ${n.node}`}>
                 {here.length === 0 && <li className="muted small">no running VMs</li>}
                 {here.map((v) => (

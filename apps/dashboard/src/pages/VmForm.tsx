@@ -4,15 +4,10 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiFailure } from '../api/client';
 import { useApp, useReadOnlyReason, useVms } from '../app-context';
-import { definitionEditable, type MachineView, type VmView } from '../protocol';
+import { definitionEditable, type ImageView, type MachineView, type VmView } from '../protocol';
 import { Link, navigate } from '../router';
 
-/** GET /api/images rows (the server's ImageDto; not in libs/protocol yet). */
-interface ImageRow {
-  name: string;
-  kind: 'kernel' | 'base-disk';
-  sizeBytes: number;
-}
+type ImageRow = ImageView;
 
 interface Draft {
   name: string;
@@ -26,7 +21,7 @@ interface Draft {
   autostart: boolean;
 }
 
-const BLANK: Draft = { name: '', vcpus: '1', memoryMiB: '32', homeNode: '0', kernel: 'kernel-bare', rootImage: 'rootfs', cmdline: '', bootScript: '', autostart: false };
+const BLANK: Draft = { name: '', vcpus: '1', memoryMiB: '32', homeNode: '0', kernel: 'kernel-disco', rootImage: 'rootfs', cmdline: '', bootScript: '', autostart: false };
 
 function fromVm(v: VmView): Draft {
   return { name: v.name, vcpus: String(v.vcpus), memoryMiB: String(v.memoryMiB), homeNode: String(v.homeNode), kernel: v.kernel, rootImage: '', cmdline: v.cmdline, bootScript: v.bootScript, autostart: v.autostart };

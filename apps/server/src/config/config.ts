@@ -14,6 +14,8 @@ export interface ServerConfig {
   cpus: number | null;
   nodes: number | null;
   memoryMiB: number | null;
+  /** Timed memory model (DISCO_TIMED); null = keep what the database holds (off at first start). */
+  timed: boolean | null;
   /** How long a shutdown waits for the guest before stopping it. */
   shutdownTimeoutMs: number;
   /** Start VMs marked autostart. */
@@ -55,18 +57,21 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
   }
   const cpus = int(env, 'DISCO_CPUS', 1, MACHINE.MAX_CPUS, problems);
   const nodes = int(env, 'DISCO_NODES', 1, MACHINE.MAX_NODES, problems);
-  const memoryMiB = int(env, 'DISCO_MEMORY_MIB', 1, PHYS.RAM_MAX_BYTES / (1024 * 1024), problems);
+  const memoryMiB = int(env, 'DISCO_MEMORY_MIB', 16, PHYS.RAM_MAX_BYTES / (1024 * 1024), problems);
   const c = cpus ?? MACHINE.DEFAULT_CPUS;
   const n = nodes ?? MACHINE.DEFAULT_NODES;
   const m = memoryMiB ?? MACHINE.DEFAULT_RAM_BYTES / (1024 * 1024);
   if (c % n !== 0) problems.push(`DISCO_NODES (${n}) must divide DISCO_CPUS (${c})`);
   if (m % n !== 0) problems.push(`DISCO_MEMORY_MIB (${m}) must be a multiple of DISCO_NODES (${n})`);
+  const timedRaw = env.DISCO_TIMED ?? '';
+  if (timedRaw !== '' && timedRaw !== '0' && timedRaw !== '1') problems.push(`DISCO_TIMED must be 0 (fast) or 1 (timed cache/NUMA model) (got "${timedRaw}")`);
+  const timed = timedRaw === '' ? null : timedRaw === '1';
   const shutdownTimeoutMs = int(env, 'DISCO_SHUTDOWN_TIMEOUT_MS', 100, 600_000, problems) ?? 10_000;
   const autostartRaw = env.DISCO_AUTOSTART ?? '1';
   if (autostartRaw !== '0' && autostartRaw !== '1') problems.push(`DISCO_AUTOSTART must be 0 or 1 (got "${autostartRaw}")`);
   const rateLimit = int(env, 'DISCO_RATE_LIMIT', 0, 100_000, problems) ?? 30;
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, host, dataDir, adminToken, cpus, nodes, memoryMiB, shutdownTimeoutMs, autostart: autostartRaw === '1', rateLimit };
+  return { port, host, dataDir, adminToken, cpus, nodes, memoryMiB, timed, shutdownTimeoutMs, autostart: autostartRaw === '1', rateLimit };
 }
 
 /** Nest injection token of the ServerConfig. */

@@ -17,9 +17,12 @@ export function repoRoot(): string {
   return d;
 }
 
-/** The kernel images a VM may name: name -> path. */
+/** The kernel a VM boots unless it names another. */
+export const DEFAULT_KERNEL = 'kernel-disco';
+
+/** The kernel images a VM may name: name -> path (the guest kernel's monitor port; kernel-bare is for `disco boot --bare` only). */
 export function kernelImages(): Record<string, string> {
-  return { 'kernel-bare': join(repoRoot(), 'guest', 'images', 'kernel-bare.elf') };
+  return { [DEFAULT_KERNEL]: join(repoRoot(), 'guest', 'images', 'kernel-disco.elf') };
 }
 
 /** The tree the "rootfs" base disk image is built from. */

@@ -4,6 +4,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { kernelImages } from '../config/paths.js';
 import { DisksService } from '../disks/disks.service.js';
+import { VmRuntime } from '../vms/vm-runtime.service.js';
 import { VmsService } from '../vms/vms.service.js';
 import { DiskDto, ImageDto, MachineDto } from './machine.dto.js';
 import { MachineService } from './machine.service.js';
@@ -18,12 +19,13 @@ export class MachineController {
     private readonly host: WorkerHost,
     private readonly vms: VmsService,
     private readonly disks: DisksService,
+    private readonly runtime: VmRuntime,
   ) {}
 
   @Get('machine')
   @ApiOkResponse({ type: MachineDto })
   async get(): Promise<MachineDto> {
-    return this.machine.view(this.host.backend, await this.vms.running());
+    return this.machine.view(this.host.backend, await this.vms.running(), this.runtime.machine);
   }
 
   @Get('images')

@@ -1,12 +1,29 @@
 // GET /api/machine and GET /api/images response bodies.
 import { ApiProperty } from '@nestjs/swagger';
-import { VM_STATES, type MachineView, type VmState } from '../../../../libs/protocol/src/index.js';
+import { VM_STATES, type CpuPlacement, type ImageView, type MachineNodeView, type MachineView, type VmState } from '../../../../libs/protocol/src/index.js';
 
-export class MachineNodeDto {
+export class VmAllocationDto {
+  @ApiProperty() vmId!: string;
+  @ApiProperty({ description: 'Machine memory the VM has on this node now' }) memoryMiB!: number;
+}
+
+export class MachineNodeDto implements MachineNodeView {
   @ApiProperty() node!: number;
   @ApiProperty({ type: [Number] }) cpus!: number[];
   @ApiProperty() memoryMiB!: number;
-  @ApiProperty({ description: 'Memory of running VMs whose home is this node' }) vmMemoryMiB!: number;
+  @ApiProperty({ description: 'Memory reserved by running VMs whose home is this node' }) vmMemoryMiB!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'The monitor\'s own memory on this node (special pages, L2TLB tables); null before the worker\'s first report' })
+  monitorMemoryMiB!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Machine memory free on this node now' }) freeMiB!: number | null;
+  @ApiProperty({ type: [VmAllocationDto], description: 'Memory each running VM has on this node now (first touch)' }) vmAllocations!: VmAllocationDto[];
+}
+
+export class CpuPlacementDto implements CpuPlacement {
+  @ApiProperty() cpu!: number;
+  @ApiProperty() node!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'VM whose vCPU is loaded on the CPU' }) vmId!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) vcpu!: number | null;
+  @ApiProperty({ description: 'Percent of the last second spent running a vCPU' }) busyPct!: number;
 }
 
 export class MachineVmDto {
@@ -23,13 +40,14 @@ export class MachineDto implements MachineView {
   @ApiProperty() nodes!: number;
   @ApiProperty() memoryMiB!: number;
   @ApiProperty() timed!: boolean;
-  @ApiProperty({ description: '"bare": interim, each VM on its own bare machine until the Disco monitor lands' }) backend!: string;
+  @ApiProperty({ description: '"disco": every VM under the Disco monitor on this machine' }) backend!: string;
   @ApiProperty({ type: [MachineNodeDto] }) nodeList!: MachineNodeDto[];
+  @ApiProperty({ type: [CpuPlacementDto] }) cpuList!: CpuPlacementDto[];
   @ApiProperty({ type: [MachineVmDto], description: 'VMs that are not stopped' }) vms!: MachineVmDto[];
-  @ApiProperty() freeMemoryMiB!: number;
+  @ApiProperty({ description: 'Memory not reserved by running VMs' }) freeMemoryMiB!: number;
 }
 
-export class ImageDto {
+export class ImageDto implements ImageView {
   @ApiProperty() name!: string;
   @ApiProperty({ enum: ['kernel', 'base-disk'] }) kind!: 'kernel' | 'base-disk';
   @ApiProperty() sizeBytes!: number;

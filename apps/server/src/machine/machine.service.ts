@@ -1,12 +1,19 @@
 // The physical machine's configuration (MachineConfig row): fixed at first start, changed by
-// DISCO_CPUS / DISCO_NODES / DISCO_MEMORY_MIB at a later start. Reports the topology and which
-// running VM sits where.
+// DISCO_CPUS / DISCO_NODES / DISCO_MEMORY_MIB / DISCO_TIMED at a later start. Reports the
+// topology, which running VM sits where, and (from the worker's latest snapshot) which vCPU is
+// on which CPU and how the monitor has handed out each node's memory.
 import { Inject, Injectable } from '@nestjs/common';
 import { MACHINE } from '../../../../libs/machine/src/board/memory-map.js';
-import type { MachineView } from '../../../../libs/protocol/src/index.js';
-import { SERVER_CONFIG, type ServerConfig } from '../config/config.js';
+import type { MachineSnapshot, MachineView, WorkerConfig } from '../../../../libs/protocol/src/index.js';
+import { ConfigError, SERVER_CONFIG, type ServerConfig } from '../config/config.js';
 import { PrismaService } from '../db/prisma.service.js';
 import type { MachineConfig } from '../db/generated/client.js';
+import { topologyProblems } from './topology.js';
+
+/** Timed mode by default: under the monitor it costs ~4% host time (docs/server.md, "The machine")
+ * and gives the NUMA counters (local/remote misses) their meaning. */
+export const DEFAULT_TIMED = true;
+const PAGES_PER_MIB = 256;
 
 export interface RunningVm {
   vmId: string;
@@ -31,11 +38,17 @@ export class MachineService {
       cpus: this.server.cpus ?? row?.cpus ?? MACHINE.DEFAULT_CPUS,
       nodes: this.server.nodes ?? row?.nodes ?? MACHINE.DEFAULT_NODES,
       memoryMiB: this.server.memoryMiB ?? row?.memoryMiB ?? MACHINE.DEFAULT_RAM_BYTES / (1024 * 1024),
+      timed: this.server.timed ?? row?.timed ?? DEFAULT_TIMED,
     };
+    const problems = topologyProblems(wanted);
+    if (problems.length > 0) {
+      const from = (env: unknown, name: string): string => (env !== null ? name : row !== null ? 'stored' : 'default');
+      throw new ConfigError(problems.map((p) => `machine of ${wanted.cpus} CPUs (${from(this.server.cpus, 'DISCO_CPUS')}), ${wanted.nodes} nodes (${from(this.server.nodes, 'DISCO_NODES')}), ${wanted.memoryMiB} MiB (${from(this.server.memoryMiB, 'DISCO_MEMORY_MIB')}): ${p}; set the variables together`));
+    }
     if (row === null) {
       this.firstStart = true;
       this.config = await this.db.machineConfig.create({ data: { id: 1, ...wanted } });
-    } else if (row.cpus !== wanted.cpus || row.nodes !== wanted.nodes || row.memoryMiB !== wanted.memoryMiB) {
+    } else if (row.cpus !== wanted.cpus || row.nodes !== wanted.nodes || row.memoryMiB !== wanted.memoryMiB || row.timed !== wanted.timed) {
       this.config = await this.db.machineConfig.update({ where: { id: 1 }, data: wanted });
     } else {
       this.config = row;
@@ -48,19 +61,38 @@ export class MachineService {
     return this.config;
   }
 
-  view(backend: string, running: RunningVm[]): MachineView {
+  /** What the worker builds. */
+  workerConfig(): WorkerConfig {
+    const c = this.get();
+    return { cpus: c.cpus, nodes: c.nodes, memoryMiB: c.memoryMiB, timed: c.timed };
+  }
+
+  view(backend: string, running: RunningVm[], snap: MachineSnapshot | null): MachineView {
     const c = this.get();
     const perNode = c.memoryMiB / c.nodes;
     const cpusPerNode = c.cpus / c.nodes;
     const used = running.reduce((s, v) => s + v.memoryMiB, 0);
+    const live = new Set(running.map((v) => v.vmId));
+    const mib = (pages: number): number => Math.round((pages / PAGES_PER_MIB) * 100) / 100;
     return {
       cpus: c.cpus, nodes: c.nodes, memoryMiB: c.memoryMiB, timed: c.timed, backend,
-      nodeList: Array.from({ length: c.nodes }, (_, n) => ({
-        node: n,
-        cpus: Array.from({ length: cpusPerNode }, (_, i) => n * cpusPerNode + i),
-        memoryMiB: perNode,
-        vmMemoryMiB: running.filter((v) => v.homeNode === n).reduce((s, v) => s + v.memoryMiB, 0),
-      })),
+      nodeList: Array.from({ length: c.nodes }, (_, n) => {
+        const mem = snap?.nodes[n];
+        return {
+          node: n,
+          cpus: Array.from({ length: cpusPerNode }, (_, i) => n * cpusPerNode + i),
+          memoryMiB: perNode,
+          vmMemoryMiB: running.filter((v) => v.homeNode === n).reduce((s, v) => s + v.memoryMiB, 0),
+          monitorMemoryMiB: mem === undefined ? null : mib(mem.monitorPages),
+          freeMiB: mem === undefined ? null : mib(mem.freePages),
+          vmAllocations: mem === undefined ? [] : mem.vms.filter((v) => live.has(v.vmId)).map((v) => ({ vmId: v.vmId, memoryMiB: mib(v.pages) })),
+        };
+      }),
+      cpuList: Array.from({ length: c.cpus }, (_, p) => {
+        const s = snap?.cpus[p];
+        const vmId = s !== undefined && s.vmId !== null && live.has(s.vmId) ? s.vmId : null;
+        return { cpu: p, node: Math.floor(p / cpusPerNode), vmId, vcpu: vmId === null ? null : (s?.vcpu ?? null), busyPct: s?.busyPct ?? 0 };
+      }),
       vms: running,
       freeMemoryMiB: c.memoryMiB - used,
     };

@@ -3,7 +3,7 @@
 // subscribers ('down': every VM in it is gone) and starts a fresh one.
 import { Worker } from 'node:worker_threads';
 import { Injectable, Logger } from '@nestjs/common';
-import type { WorkerCommand, WorkerEvent, WorkerStatus } from '../../../../libs/protocol/src/index.js';
+import type { WorkerCommand, WorkerConfig, WorkerEvent, WorkerStatus } from '../../../../libs/protocol/src/index.js';
 import { ApiException } from '../common/api-error.js';
 
 const REPLY_TIMEOUT_MS = 15_000;
@@ -29,6 +29,8 @@ export class WorkerHost {
   backend = 'unknown';
   /** The worker's entry module (tests put a stand-in here). */
   workerUrl: URL = WORKER_URL;
+  /** The machine the worker builds (set before start; kept for restarts). */
+  config: WorkerConfig = { cpus: 8, nodes: 4, memoryMiB: 256, timed: false };
 
   subscribe(listener: (e: HostEvent) => void): void {
     this.listeners.push(listener);
@@ -37,10 +39,18 @@ export class WorkerHost {
   /** Start the worker; resolves once it reports ready. */
   start(): Promise<void> {
     this.state = 'starting';
-    const w = new Worker(this.workerUrl);
+    const w = new Worker(this.workerUrl, { workerData: this.config });
     this.worker = w;
+    let failed: string | null = null;
     return new Promise((resolve, reject) => {
       w.on('message', (e: WorkerEvent) => {
+        if (e.kind === 'failed') {
+          // It cannot build the machine: starting it again would fail the same way.
+          failed = e.message;
+          this.closing = true;
+          reject(new Error(`the machine worker could not start: ${e.message}`));
+          return;
+        }
         if (e.kind === 'ready') {
           this.state = 'ready';
           this.backend = e.backend;
@@ -54,7 +64,7 @@ export class WorkerHost {
         this.worker = null;
         this.state = 'down';
         this.failPending(`the machine worker exited (code ${code})`);
-        reject(new Error(`the machine worker exited during start (code ${code})`));
+        reject(new Error(failed !== null ? `the machine worker could not start: ${failed}` : `the machine worker exited during start (code ${code})`));
         if (this.closing) return;
         this.emit({ kind: 'down', reason: `the machine worker exited (code ${code})` });
         this.log.warn('restarting the machine worker');

@@ -2,6 +2,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
+import type { HistoryPointView, MetricSample, MetricsView, MonitorCounters } from '../../../../libs/protocol/src/index.js';
 
 export class MetricsQueryDto {
   @ApiPropertyOptional({ description: 'Start (ISO 8601); default 10 minutes before `to`', example: '2026-12-02T08:00:00Z' })
@@ -23,7 +24,23 @@ export class MetricsQueryDto {
   step?: number;
 }
 
-export class LiveSampleDto {
+export class MonitorCountersDto implements MonitorCounters {
+  @ApiProperty({ description: 'vCPU cycles in guest user mode' }) cyclesUser!: number;
+  @ApiProperty({ description: 'vCPU cycles in the guest kernel (supervisor mode)' }) cyclesKernel!: number;
+  @ApiProperty({ description: 'Monitor work charged to the VM (cost table), in cycles' }) cyclesMonitor!: number;
+  @ApiProperty({ description: 'vCPU cycles waiting for an interrupt' }) cyclesIdle!: number;
+  @ApiProperty({ description: 'TLB refills the monitor took (L2TLB hits, virtual-TLB hits, reflected refills, sseg and special-page fills)' }) tlbMisses!: number;
+  @ApiProperty({ description: 'TLB misses answered from the monitor\'s L2TLB' }) l2tlbHits!: number;
+  @ApiProperty({ description: 'Exceptions that entered the monitor' }) traps!: number;
+  @ApiProperty({ description: 'Cache misses served by the local node (timed mode; 0 otherwise)' }) cacheLocalMisses!: number;
+  @ApiProperty({ description: 'Cache misses served by a remote node (timed mode; 0 otherwise)' }) cacheRemoteMisses!: number;
+  @ApiProperty({ description: 'Disk read and write commands' }) diskCommands!: number;
+  @ApiProperty({ description: 'Disk sectors read and written' }) diskSectors!: number;
+  @ApiProperty({ description: 'Console bytes written by the guest' }) consoleBytesOut!: number;
+  @ApiProperty({ description: 'Console bytes read by the guest' }) consoleBytesIn!: number;
+}
+
+export class LiveSampleDto implements MetricSample {
   @ApiProperty() vmId!: string;
   @ApiProperty() runId!: string;
   @ApiProperty({ description: 'End of the interval, ms since the epoch' }) at!: number;
@@ -32,19 +49,21 @@ export class LiveSampleDto {
   @ApiProperty() cycles!: number;
   @ApiProperty() hostMs!: number;
   @ApiProperty({ description: 'Guest million instructions per host second' }) mips!: number;
+  @ApiProperty({ type: MonitorCountersDto, description: 'The monitor\'s counters over the interval' }) counters!: MonitorCountersDto;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'The run so far: instructions, cycles, hostMs, boots' })
   totals!: { instructions: number; cycles: number; hostMs: number; boots: number };
 }
 
-export class HistoryPointDto {
+export class HistoryPointDto implements HistoryPointView {
   @ApiProperty({ description: 'Start of the interval' }) at!: string;
   @ApiProperty() instructions!: number;
   @ApiProperty() cycles!: number;
   @ApiProperty() hostMs!: number;
   @ApiProperty() mips!: number;
+  @ApiProperty({ type: MonitorCountersDto, description: 'Sums over the interval' }) counters!: MonitorCountersDto;
 }
 
-export class MetricsDto {
+export class MetricsDto implements MetricsView {
   @ApiProperty({ type: LiveSampleDto, nullable: true, description: 'The latest sample while the VM runs' }) live!: LiveSampleDto | null;
   @ApiProperty() stepSeconds!: number;
   @ApiProperty({ description: 'Tier the history comes from: 1 (kept an hour), 60 (a week), 3600 (a year)' }) tierSeconds!: number;

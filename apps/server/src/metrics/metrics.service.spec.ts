@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { MetricSample } from '../../../../libs/protocol/src/index.js';
+import { zeroCounters, type MetricSample } from '../../../../libs/protocol/src/index.js';
 import { loadConfig } from '../config/config.js';
 import { PrismaService } from '../db/prisma.service.js';
 import { MetricsService } from './metrics.service.js';
@@ -22,6 +22,7 @@ let metrics: MetricsService;
 function sample(at: number, instructions: number): MetricSample {
   return {
     vmId: 'vm-a', runId: 'run-a', at, intervalMs: 1000, instructions, cycles: instructions * 2, hostMs: 1, mips: instructions / 1e6,
+    counters: { ...zeroCounters(), traps: instructions, tlbMisses: 1, cyclesUser: instructions * 3 },
     totals: { instructions: 0, cycles: 0, hostMs: 0, boots: 1 },
   };
 }
@@ -62,6 +63,8 @@ describe('MetricsService', () => {
     expect(minutes.map((m) => m.instructions)).toEqual([305, 600, 600, 300]);
     await metrics.rollup(NOW);
     expect(await tier(60)).toEqual(minutes);
+    const minuteRows = await db.metricSample.findMany({ where: { stepSeconds: 60 }, orderBy: { at: 'asc' } });
+    expect(minuteRows.map((r) => [r.traps, r.tlbMisses, r.cyclesUser])).toEqual([[305, 31, 915], [600, 60, 1800], [600, 60, 1800], [300, 30, 900]]);
     const hours = await tier(3600);
     expect(hours).toEqual([
       { at: NOW - 30_000 - HOUR, instructions: 305 + 600 + 600 },
@@ -74,6 +77,7 @@ describe('MetricsService', () => {
     expect(h).toMatchObject({ tierSeconds: 1, stepSeconds: 30 });
     expect(h.points).toHaveLength(4);
     expect(h.points.every((p) => p.instructions === 300)).toBe(true);
+    expect(h.points.every((p) => p.counters.traps === 300 && p.counters.tlbMisses === 30 && p.counters.cacheRemoteMisses === 0)).toBe(true);
     const old = await metrics.history('vm-a', NOW - 2 * HOUR, NOW, 1, NOW);
     expect(old.tierSeconds).toBe(60);
   });

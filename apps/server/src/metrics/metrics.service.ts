@@ -3,8 +3,9 @@
 // tier still holds completely, so pruning never shrinks a bucket) and each tier is pruned to its
 // retention (tiers.ts). History queries read the fitting tier and downsample it to the step.
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { MetricSample } from '../../../../libs/protocol/src/index.js';
+import { MONITOR_COUNTERS, type MetricSample, type MonitorCounters } from '../../../../libs/protocol/src/index.js';
 import { PrismaService } from '../db/prisma.service.js';
+import type { MetricSample as Row } from '../db/generated/client.js';
 import { bucketStart, downsample, tierFor, TIERS, type Point } from './tiers.js';
 
 const ROLLUP_EVERY_MS = 60_000;
@@ -16,6 +17,25 @@ export interface HistoryPoint {
   hostMs: number;
   /** Guest million instructions per second of the interval. */
   mips: number;
+  counters: MonitorCounters;
+}
+
+/** A row's monitor counters. */
+function rowCounters(r: Row): MonitorCounters {
+  const c = {} as MonitorCounters;
+  for (const k of MONITOR_COUNTERS) c[k] = r[k];
+  return c;
+}
+
+function toPoint(r: Row): Point {
+  return { at: r.at.getTime(), instructions: Number(r.instructions), cycles: Number(r.cycles), hostMs: r.hostMs, counters: rowCounters(r) };
+}
+
+/** Counters as Prisma increments (samples of one second add up). */
+function increments(c: MonitorCounters): Record<string, { increment: number }> {
+  const out: Record<string, { increment: number }> = {};
+  for (const k of MONITOR_COUNTERS) out[k] = { increment: c[k] };
+  return out;
 }
 
 export interface History {
@@ -50,9 +70,10 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
       const counters = { instructions: BigInt(Math.round(s.instructions)), cycles: BigInt(Math.round(s.cycles)), hostMs: s.hostMs };
       await this.db.metricSample.upsert({
         where: { vmId_stepSeconds_at: { vmId: s.vmId, stepSeconds: 1, at } },
-        create: { vmId: s.vmId, stepSeconds: 1, at, ...counters },
+        create: { vmId: s.vmId, stepSeconds: 1, at, ...counters, ...s.counters },
         update: {
           instructions: { increment: counters.instructions }, cycles: { increment: counters.cycles }, hostMs: { increment: counters.hostMs },
+          ...increments(s.counters),
         },
       });
     }
@@ -80,12 +101,12 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
       const byVm = new Map<string, Point[]>();
       for (const r of rows) {
         const list = byVm.get(r.vmId) ?? [];
-        list.push({ at: r.at.getTime(), instructions: Number(r.instructions), cycles: Number(r.cycles), hostMs: r.hostMs });
+        list.push(toPoint(r));
         byVm.set(r.vmId, list);
       }
       for (const [vmId, points] of byVm) {
         for (const b of downsample(points, coarse.stepSeconds)) {
-          const data = { instructions: BigInt(Math.round(b.instructions)), cycles: BigInt(Math.round(b.cycles)), hostMs: b.hostMs };
+          const data = { instructions: BigInt(Math.round(b.instructions)), cycles: BigInt(Math.round(b.cycles)), hostMs: b.hostMs, ...b.counters };
           const at = new Date(b.at);
           await this.db.metricSample.upsert({
             where: { vmId_stepSeconds_at: { vmId, stepSeconds: coarse.stepSeconds, at } },
@@ -112,14 +133,14 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
       orderBy: { at: 'asc' },
     });
     const points = downsample(
-      rows.map((r) => ({ at: r.at.getTime(), instructions: Number(r.instructions), cycles: Number(r.cycles), hostMs: r.hostMs })),
+      rows.map(toPoint),
       Math.max(stepSeconds, tier.stepSeconds),
     );
     const step = Math.max(stepSeconds, tier.stepSeconds);
     return {
       stepSeconds: step,
       tierSeconds: tier.stepSeconds,
-      points: points.map((p) => ({ at: new Date(p.at).toISOString(), instructions: p.instructions, cycles: p.cycles, hostMs: p.hostMs, mips: p.instructions / step / 1e6 })),
+      points: points.map((p) => ({ at: new Date(p.at).toISOString(), instructions: p.instructions, cycles: p.cycles, hostMs: p.hostMs, mips: p.instructions / step / 1e6, counters: p.counters })),
     };
   }
 }

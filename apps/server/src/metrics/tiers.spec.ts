@@ -1,6 +1,9 @@
 // Retention tiers: bucketing, downsampling sums, and which tier serves a query.
 import { describe, expect, test } from '@jest/globals';
+import { zeroCounters } from '../../../../libs/protocol/src/index.js';
 import { bucketStart, downsample, tierFor, TIERS } from './tiers.js';
+
+const c = (traps: number, cyclesUser: number) => ({ ...zeroCounters(), traps, cyclesUser });
 
 const HOUR = 3600_000;
 
@@ -13,14 +16,15 @@ describe('metric tiers', () => {
 
   test('downsample sums counters per bucket, in order', () => {
     const pts = [
-      { at: 61_000, instructions: 5, cycles: 50, hostMs: 1 },
-      { at: 1_000, instructions: 1, cycles: 10, hostMs: 0.5 },
-      { at: 59_000, instructions: 2, cycles: 20, hostMs: 0.5 },
+      { at: 61_000, instructions: 5, cycles: 50, hostMs: 1, counters: c(7, 40) },
+      { at: 1_000, instructions: 1, cycles: 10, hostMs: 0.5, counters: c(1, 8) },
+      { at: 59_000, instructions: 2, cycles: 20, hostMs: 0.5, counters: c(2, 16) },
     ];
     expect(downsample(pts, 60)).toEqual([
-      { at: 0, instructions: 3, cycles: 30, hostMs: 1 },
-      { at: 60_000, instructions: 5, cycles: 50, hostMs: 1 },
+      { at: 0, instructions: 3, cycles: 30, hostMs: 1, counters: c(3, 24) },
+      { at: 60_000, instructions: 5, cycles: 50, hostMs: 1, counters: c(7, 40) },
     ]);
+    expect(pts[1]!.counters.traps).toBe(1); // the input is not changed
   });
 
   test('a query reads the coarsest tier that fits its step and still holds its start', () => {

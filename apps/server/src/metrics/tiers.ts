@@ -1,5 +1,7 @@
 // Metric retention tiers and the arithmetic on samples, free of I/O: samples of one step are
-// summed into buckets of a coarser step; each tier keeps its samples for a fixed time.
+// summed into buckets of a coarser step (the monitor's counters too); each tier keeps its
+// samples for a fixed time.
+import { MONITOR_COUNTERS, type MonitorCounters } from '../../../../libs/protocol/src/index.js';
 
 export interface Tier {
   /** Seconds each sample covers. */
@@ -21,6 +23,7 @@ export interface Point {
   instructions: number;
   cycles: number;
   hostMs: number;
+  counters: MonitorCounters;
 }
 
 /** Start of the `stepSeconds` bucket holding time `ms`. */
@@ -35,11 +38,12 @@ export function downsample(points: readonly Point[], stepSeconds: number): Point
   for (const p of points) {
     const at = bucketStart(p.at, stepSeconds);
     const b = buckets.get(at);
-    if (b === undefined) buckets.set(at, { at, instructions: p.instructions, cycles: p.cycles, hostMs: p.hostMs });
+    if (b === undefined) buckets.set(at, { at, instructions: p.instructions, cycles: p.cycles, hostMs: p.hostMs, counters: { ...p.counters } });
     else {
       b.instructions += p.instructions;
       b.cycles += p.cycles;
       b.hostMs += p.hostMs;
+      for (const k of MONITOR_COUNTERS) b.counters[k] += p.counters[k];
     }
   }
   return [...buckets.values()].sort((a, b) => a.at - b.at);

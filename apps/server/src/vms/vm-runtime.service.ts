@@ -3,7 +3,7 @@
 // announced, a dead worker ends every open run as crashed. Everything is broadcast on
 // socket.io (`vm:state` to all, console and metrics to the VM's room).
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { ExitReason, MetricSample, RunCounters, VmState } from '../../../../libs/protocol/src/index.js';
+import type { ExitReason, MachineSnapshot, MetricSample, RunCounters, VmState } from '../../../../libs/protocol/src/index.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/config.js';
 import { Broadcaster } from '../console/broadcaster.service.js';
 import { ConsoleService } from '../console/console.service.js';
@@ -17,6 +17,8 @@ export interface Live {
   runId: string | null;
   /** Memory the open run holds. */
   memoryMiB?: number;
+  /** When the open run started (ISO 8601). */
+  startedAt?: string;
   /** Set while a shutdown was asked for (decides the actor of the end event). */
   shutdownBy?: string;
   stopBy?: string;
@@ -29,6 +31,8 @@ export class VmRuntime implements OnModuleDestroy {
   private readonly log = new Logger('VmRuntime');
   private readonly live = new Map<string, Live>();
   private readonly latest = new Map<string, MetricSample>();
+  /** The worker's latest placement and memory report (null before the first, and after it died). */
+  machine: MachineSnapshot | null = null;
   /** Per VM: resolves when the last ended run has been written. */
   private readonly settling = new Map<string, Promise<void>>();
 
@@ -92,7 +96,16 @@ export class VmRuntime implements OnModuleDestroy {
         }
         this.metrics.record(e.samples).catch((err: Error) => this.log.error(`storing metrics: ${err.message}`));
         return;
+      case 'machine':
+        this.machine = e.snapshot;
+        this.io.toAll('metrics:summary', {
+          at: e.snapshot.at,
+          samples: [...this.latest.values()].filter((s) => this.live.get(s.vmId)?.runId === s.runId),
+          cpus: e.snapshot.cpus,
+        });
+        return;
       case 'down':
+        this.machine = null;
         for (const [vmId, l] of this.all()) {
           // The worker's counters died with it: the last sample's totals are the best known.
           const totals = this.latest.get(vmId)?.totals ?? { instructions: 0, cycles: 0, hostMs: 0, boots: 0 };

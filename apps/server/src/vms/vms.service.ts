@@ -8,7 +8,7 @@ import {
 import { ApiException } from '../common/api-error.js';
 import { newId } from '../common/ids.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/config.js';
-import { kernelImages } from '../config/paths.js';
+import { DEFAULT_KERNEL, kernelImages } from '../config/paths.js';
 import { ConsoleService } from '../console/console.service.js';
 import { PrismaService } from '../db/prisma.service.js';
 import type { Disk, Vm, VmDisk } from '../db/generated/client.js';
@@ -43,7 +43,7 @@ export class VmsService {
       id: vm.id, name: vm.name, vcpus: vm.vcpus, memoryMiB: vm.memoryMiB, kernel: vm.kernel, cmdline: vm.cmdline,
       homeNode: vm.homeNode, autostart: vm.autostart, bootScript: vm.bootScript,
       disks: vm.disks.map((d) => ({ slot: d.slot, diskId: d.diskId, name: d.disk.name, kind: d.disk.kind as 'base' | 'persistent', sizeBytes: d.disk.sizeBytes })),
-      state: live.state, runId: live.runId, createdAt: vm.createdAt.toISOString(), updatedAt: vm.updatedAt.toISOString(),
+      state: live.state, runId: live.runId, runStartedAt: live.runId === null ? null : (live.startedAt ?? null), createdAt: vm.createdAt.toISOString(), updatedAt: vm.updatedAt.toISOString(),
     };
   }
 
@@ -80,7 +80,7 @@ export class VmsService {
   }
 
   async create(dto: CreateVmDto, actor: string): Promise<VmView> {
-    const kernel = dto.kernel ?? 'kernel-bare';
+    const kernel = dto.kernel ?? DEFAULT_KERNEL;
     this.checkAgainstMachine({ ...dto, kernel });
     await this.nameFree(dto.name);
     const id = newId('vm');
@@ -151,6 +151,9 @@ export class VmsService {
 
   private async start(vm: VmRow, actor: string): Promise<void> {
     await this.runtime.settled(vm.id);
+    if (!(vm.kernel in kernelImages())) {
+      throw ApiException.conflict(`VM ${vm.name} names kernel "${vm.kernel}", which this server cannot boot (${Object.keys(kernelImages()).join(', ')}): change its kernel`);
+    }
     const used = this.runtime.all().reduce((sum, [, l]) => sum + (l.memoryMiB ?? 0), 0);
     const total = this.machine.get().memoryMiB;
     if (used + vm.memoryMiB > total) {
@@ -158,7 +161,7 @@ export class VmsService {
     }
     const run = await this.runs.open(vm.id);
     this.console.beginRun(vm.id, run.id);
-    this.runtime.set(vm.id, { state: 'starting', runId: run.id, memoryMiB: vm.memoryMiB });
+    this.runtime.set(vm.id, { state: 'starting', runId: run.id, memoryMiB: vm.memoryMiB, startedAt: run.startedAt.toISOString() });
     await this.events.record(actor, 'vm.start', { vmId: vm.id, runId: run.id });
     try {
       await this.host.dispatch({ kind: 'start', spec: this.spec(vm, run.id) });

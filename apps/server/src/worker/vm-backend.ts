@@ -1,41 +1,68 @@
-// What the machine worker needs from whatever runs a VM. Today one backend exists,
-// BareMachineBackend (each VM boots the guest kernel on its own bare emulated machine); the
-// Disco monitor (libs/disco) will be the second, running every VM on the one shared machine.
-import type { VmSpec } from '../../../../libs/protocol/src/index.js';
+// What the machine worker needs from whatever runs its VMs: one machine that runs all of them
+// at once (MonitorBackend: the Disco monitor on one emulated cc-NUMA machine). The scheduler
+// (scheduler.ts) paces `run` to the wall clock and turns each VM's `end()` into the end of its run.
+import type { MachineSnapshot, MonitorCounters, VmSpec } from '../../../../libs/protocol/src/index.js';
 
-/** How a slice of a VM's time ended. */
-export type SliceOutcome =
-  /** It ran (or idled) through the slice; more later. */
-  | { kind: 'ran' }
-  /** The guest powered the machine off. */
+/** Why a VM stopped by itself (or was stopped by the backend). */
+export type VmEnd =
+  /** The guest powered off. */
   | { kind: 'poweroff'; code: number }
-  /** The guest kernel panicked. */
-  | { kind: 'panic'; message: string };
+  /** The guest kernel panicked (it printed "panic: ..." and powered off with the panic code). */
+  | { kind: 'panic'; message: string }
+  /** The monitor stopped it: a guest fault (watchdog, broken vectors, out of memory) or an emulator error. */
+  | { kind: 'fault'; reason: string };
 
-export interface VmInstance {
-  /** Emulated cycles since the run began (all boots): the VM's own time. */
+export interface VmHandle {
+  /** Emulated cycles of the VM's vCPUs since the run began (all modes, idle included). */
   readonly cycles: number;
-  /** Instructions retired since the run began (all boots). */
+  /** Guest instructions retired since the run began (all boots). */
   readonly instructions: number;
+  /** vCPU cycles spent running (user + kernel + monitor) since the run began. */
+  readonly busyCycles: number;
   /** Boots so far: 1 + resets (by the guest or by the operator). */
   readonly boots: number;
-  /** Run the VM for up to `cycles` of its time. May throw only on a bug of the emulator. */
-  run(cycles: number): SliceOutcome;
-  /** Queue bytes for the console (delivered as the guest reads them). */
+  /** How the VM ended, or null while it runs (a guest reboot is followed, not an end). */
+  end(): VmEnd | null;
+  /** Queue bytes for the console. */
   input(data: Uint8Array): void;
-  /** Hardware reset: boot again on the same disks. */
+  pause(): void;
+  resume(): void;
+  /** Hardware reset: the guest boots again, same disks. */
   reset(): void;
-  /** Ask the guest to power off by itself. */
-  requestShutdown(): void;
-  /** Release host resources (disk files). */
+  /** Press the power button: the guest should power off by itself. */
+  powerButton(): void;
+  /** Stop at once. */
+  kill(reason: string): void;
+  /** The monitor's counters since the run began (allocates: once a second, not per slice). */
+  counters(): MonitorCounters;
+  /** Release the VM for good (machine memory, host disk files). */
   close(): void;
 }
 
-export interface VmBackend {
-  /** Short name shown by the API ("bare", later "disco"). */
+export type RunResult =
+  /** Machine time advanced by the budget (or as far as a request to stop). */
+  | 'ran'
+  /** Every vCPU waits for input with no event ahead: nothing happens until something is typed. */
+  | 'idle'
+  /** No VM runs. */
+  | 'halted';
+
+export interface MachineBackend {
+  /** Short name shown by the API ("disco"). */
   readonly name: string;
-  /** Emulated cycles per second of a VM's clock. */
+  /** Emulated cycles per second of machine time. */
   readonly clockHz: number;
+  /** Machine time in cycles. */
+  readonly now: number;
+  /** The smallest useful `run` budget (the monitor's scheduling quantum). */
+  readonly minSliceCycles: number;
   /** Power on a VM (first boot); `output` receives console bytes. Throws if it cannot boot. */
-  create(spec: VmSpec, output: (byte: number) => void): VmInstance;
+  create(spec: VmSpec, output: (byte: number) => void): VmHandle;
+  /**
+   * Run every VM for up to `cycles` of machine time. A failure of the emulator is caught: the
+   * VM it happened on (or, when that cannot be told, every running VM) ends with a fault.
+   */
+  run(cycles: number): RunResult;
+  /** Which vCPU is where, CPU load since the last call, memory per node; `vmIds` maps handles to ids. */
+  snapshot(vmIds: Map<VmHandle, string>): MachineSnapshot;
 }

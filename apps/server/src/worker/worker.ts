@@ -1,9 +1,10 @@
 // Entry point of the machine worker thread (started by apps/server/src/machine/worker-host.ts):
-// wires the port to the scheduler. Commands arrive as WorkerRequests, events leave as
-// WorkerEvents (libs/protocol); console bytes are transferred, not copied.
-import { parentPort } from 'node:worker_threads';
-import type { WorkerEvent, WorkerRequest } from '../../../../libs/protocol/src/index.js';
-import { BareMachineBackend } from './bare-backend.js';
+// builds the one machine and its monitor from workerData (a WorkerConfig) and wires the port to
+// the scheduler. Commands arrive as WorkerRequests, events leave as WorkerEvents
+// (libs/protocol); console bytes are transferred, not copied.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { WorkerConfig, WorkerEvent, WorkerRequest } from '../../../../libs/protocol/src/index.js';
+import { MonitorBackend } from './monitor-backend.js';
 import { VmScheduler } from './scheduler.js';
 
 const port = parentPort;
@@ -14,17 +15,29 @@ const post = (event: WorkerEvent): void => {
   else port.postMessage(event);
 };
 
-const scheduler = new VmScheduler(new BareMachineBackend(), post);
+let backend: MonitorBackend | null = null;
+try {
+  backend = new MonitorBackend(workerData as WorkerConfig);
+} catch (e) {
+  post({ kind: 'failed', message: e instanceof Error ? e.message : String(e) });
+  port.close();
+}
 
-// Last line of defence: a bug must not take the thread (and every VM) down silently.
-process.on('uncaughtException', (e) => post({ kind: 'log', level: 'error', message: `worker: ${e.stack ?? e.message}` }));
+if (backend !== null) {
+  const scheduler = new VmScheduler(backend, post);
 
-port.on('message', (req: WorkerRequest) => {
-  scheduler.handle(req);
-  if (req.kind === 'exit') {
-    scheduler.dispose();
-    port.close();
-  }
-});
+  // Last line of defence: a bug must not take the thread (and every VM) down silently.
+  process.on('uncaughtException', (e) => post({ kind: 'log', level: 'error', message: `worker: ${e.stack ?? e.message}` }));
 
-post({ kind: 'ready', backend: 'bare' });
+  port.on('message', (req: WorkerRequest) => {
+    scheduler.handle(req);
+    if (req.kind === 'exit') {
+      scheduler.dispose();
+      port.close();
+    }
+  });
+
+  const c = backend.config;
+  post({ kind: 'log', level: 'info', message: `machine: ${c.cpus} CPUs in ${c.nodes} nodes, ${c.memoryMiB} MiB, ${c.timed ? 'timed' : 'fast'} mode, Disco monitor` });
+  post({ kind: 'ready', backend: backend.name });
+}

@@ -1,7 +1,7 @@
 /* irq.c (Disco monitor): virtual interrupts (the sources posted in the special page's
  * VIRQ_PENDING, acknowledged with one IRQ_ACK call per interrupt), the vCPU's periodic tick
  * (TIMER_SET), IPIs (IPI_SEND), the machine's cycle counter (CLOCK_READ) and real-time clock
- * (RTC_READ). The lines are the bare machine's: devices IP2, IPI IP3, timer IP4. */
+ * (RTC_READ), the power button (VIRQ POWER). The lines are the bare machine's: devices IP2, IPI IP3, timer IP4. */
 #include "types.h"
 #include "defs.h"
 #include "hal.h"
@@ -53,6 +53,7 @@ void hal_interrupt(u32 cause) {
     if (v & VIRQ_NET) net_interrupt();
     if (v & VIRQ_IPI) ipi_received();
     if (v & VIRQ_TIMER) clock_tick();
+    if (v & VIRQ_POWER) power_button();
     v = more;
   }
   hal_cons_flush();   /* echo printed by the handlers */

@@ -116,6 +116,8 @@ export const VIRQ = {
   DISK3: 0x040,
   /** Network: a frame arrived in a posted receive descriptor (NET_RECV it). */
   NET: 0x080,
+  /** The host pressed the VM's power button (Monitor.powerButton): the guest should shut down in order. */
+  POWER: 0x100,
 } as const;
 
 /** Virtual Cause.IP line number (2..7) each VIRQ group raises. */

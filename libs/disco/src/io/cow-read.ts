@@ -139,6 +139,7 @@ export function shareKernelText(m: Monitor, vm: Vm, share: boolean): void {
   const image = parseElf(vm.config.kernel);
   if ('error' in image) return;
   const img = share ? m.disks.pseudoImage(kernelIdentity(vm.config.kernel)) : null;
+  if (img !== null) m.disks.use(vm, img.index);
   for (const seg of image.segments) {
     if (seg.flags.w) continue;
     const pa = (seg.vaddr >>> 0) - GUEST_VSEG.KSEG_BASE;

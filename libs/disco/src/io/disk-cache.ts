@@ -116,6 +116,19 @@ export class DiskCache {
     return done;
   }
 
+  /** Drop every entry of one image (no VM uses it any more); how many. */
+  dropImage(index: number): number {
+    let n = 0;
+    for (const [k, mp] of this.entries) {
+      if (Math.floor(k / 4294967296) !== index) continue;
+      this.entries.delete(k);
+      this.pages.unref(mp);
+      this.evictions++;
+      n++;
+    }
+    return n;
+  }
+
   /** Drop every entry (e.g. the monitor shuts down). */
   clear(): void {
     while (this.evictOldest());

@@ -50,6 +50,8 @@ export class DiskRegistry {
   private readonly owned: BlockBackend[] = [];
   private readonly pseudo = new Map<string, CacheImage>();
   private nextIndex = 0;
+  /** Per VM: the cache images it uses (base images, its kernel) and the backends opened for it. */
+  private readonly uses = new Map<Vm, { images: Set<number>; opened: BlockBackend[] }>();
 
   /** The base image at `path` (opened read-only once per monitor). */
   baseImage(path: string): FileBaseImage {
@@ -76,7 +78,7 @@ export class DiskRegistry {
   }
 
   /** Backends for a VM's disks (DiskConfigs opened here; ready backends as they are). Throws DiskConfigError. */
-  open(disks: (VmDisk | undefined)[]): { backends: (BlockBackend | undefined)[]; claims: Claim[] } {
+  open(disks: (VmDisk | undefined)[]): { backends: (BlockBackend | undefined)[]; claims: Claim[]; opened: BlockBackend[] } {
     const backends: (BlockBackend | undefined)[] = [];
     const claims: Claim[] = [];
     const opened: BlockBackend[] = [];
@@ -131,12 +133,40 @@ export class DiskRegistry {
       throw e;
     }
     this.owned.push(...opened);
-    return { backends, claims };
+    return { backends, claims, opened };
   }
 
   /** Remember the host files a VM's disks use (checked against the other running VMs at start). */
-  register(vm: Vm, claims: Claim[]): void {
-    this.vmClaims.set(vm, claims);
+  register(vm: Vm, opened: { backends: (BlockBackend | undefined)[]; claims: Claim[]; opened: BlockBackend[] }): void {
+    this.vmClaims.set(vm, opened.claims);
+    const images = new Set<number>();
+    for (const b of opened.backends) if (b instanceof CowDisk) images.add(b.base.index);
+    this.uses.set(vm, { images, opened: opened.opened });
+  }
+
+  /** The VM uses cache image `index` (its kernel's text). */
+  use(vm: Vm, index: number): void {
+    this.uses.get(vm)?.images.add(index);
+  }
+
+  /**
+   * The VM is gone for good (Monitor.destroyVm): close the files opened for it and return the
+   * cache images no remaining VM uses (their cache entries can go).
+   */
+  forget(vm: Vm): number[] {
+    const u = this.uses.get(vm);
+    this.uses.delete(vm);
+    this.vmClaims.delete(vm);
+    this.claims.delete(vm);
+    if (u === undefined) return [];
+    for (const b of u.opened) {
+      b.close?.();
+      const i = this.owned.indexOf(b);
+      if (i >= 0) this.owned.splice(i, 1);
+    }
+    const still = new Set<number>();
+    for (const other of this.uses.values()) for (const i of other.images) still.add(i);
+    return [...u.images].filter((i) => !still.has(i));
   }
 
   /**

@@ -45,6 +45,8 @@ export class Pmap {
   sharedMapped = 0;
   /** Pages zeroed by the last lookupOrAlloc (0 when the page was there already). */
   lastZeroed = 0;
+  /** Called by drop() for a REPLICATED page before it goes (numa/ frees the replicas). */
+  onDropReplicated: ((gp: number) => void) | null = null;
 
   constructor(
     readonly vmId: number,
@@ -97,6 +99,7 @@ export class Pmap {
   drop(gp: number): number {
     const m = this.machinePage[gp];
     if (m === NOT_MAPPED) return m;
+    if ((this.flags[gp] & PAGE_FLAG.REPLICATED) !== 0) this.onDropReplicated?.(gp);
     this.chunkBase[gp >>> CHUNK_SHIFT] = CHUNK_BROKEN;
     this.machinePage[gp] = NOT_MAPPED;
     if ((this.flags[gp] & PAGE_FLAG.SHARED) !== 0) {
@@ -155,6 +158,26 @@ export class Pmap {
     this.machinePage[gp] = m;
     this.flags[gp] &= ~(PAGE_FLAG.SHARED | PAGE_FLAG.WRITE_PROTECT);
     this.pagesPerNode[this.machine.nodeOf(m)]++;
+  }
+
+  /** The chunk of guest page gp is mapped page by page from now on (before protecting or moving gp). */
+  breakChunk(gp: number): void {
+    this.chunkBase[gp >>> CHUNK_SHIFT] = CHUNK_BROKEN;
+  }
+
+  /**
+   * Private guest page gp now lives on machine page `m` (allocated for it by the caller, which
+   * copied the data and shot down the old translations): NUMA migration, or a replica kept at
+   * a collapse. The old machine page is released; returns it.
+   */
+  migrate(gp: number, m: number): number {
+    const old = this.machinePage[gp];
+    this.chunkBase[gp >>> CHUNK_SHIFT] = CHUNK_BROKEN;
+    this.machinePage[gp] = m;
+    this.pagesPerNode[this.machine.nodeOf(old)]--;
+    this.pagesPerNode[this.machine.nodeOf(m)]++;
+    this.machine.release(old);
+    return old;
   }
 
   /** Free every page (VM shutdown or reboot). */

@@ -1,7 +1,8 @@
 // The vCPU scheduler: vCPUs are time-shared on physical CPUs. Each vCPU has a home physical CPU
 // on the node that holds its VM's memory (affinity); at the start of each round every physical
-// CPU keeps its vCPU until its slice ends, else takes the next runnable vCPU of its own queue
-// (round-robin), else steals a runnable vCPU nobody took, preferring its own node. A vCPU in
+// CPU keeps its vCPU until its slice ends (a vCPU away from its home node only while its home
+// CPU has nothing of its own: then it goes home), else takes the next runnable vCPU of its own
+// queue (round-robin), else steals a runnable vCPU nobody took, preferring its own node. A vCPU in
 // `wait` is not runnable until an interrupt is posted to it. Everything is in a fixed order, so
 // runs are deterministic.
 
@@ -49,17 +50,19 @@ export class Scheduler {
    */
   assign(current: (VCpu | null)[], now: number, sliceCycles: number, out: (VCpu | null)[]): void {
     for (const v of this.all) v.assigned = -1;
+    // Affinity: a vCPU on its home node keeps its CPU; one that was stolen by another node goes
+    // back to its home CPU as soon as that CPU has nothing of its own (its memory is there).
     for (let p = 0; p < this.pcpus; p++) {
       out[p] = null;
       const cur = current[p];
-      if (cur !== null && Scheduler.runnable(cur) && (cur.sliceEnd > now || !this.homeHasOther(p, cur))) {
-        if (cur.sliceEnd <= now) cur.sliceEnd = now + sliceCycles;
-        cur.assigned = p;
-        out[p] = cur;
-      }
+      if (cur !== null && cur.homeNode === this.cpuNode[p] && this.keeps(p, cur, now, sliceCycles)) out[p] = cur;
     }
     for (let p = 0; p < this.pcpus; p++) {
       if (out[p] === null) out[p] = this.fromHome(p, now, sliceCycles);
+    }
+    for (let p = 0; p < this.pcpus; p++) {
+      const cur = current[p];
+      if (out[p] === null && cur !== null && cur.assigned === -1 && this.keeps(p, cur, now, sliceCycles)) out[p] = cur;
     }
     for (let p = 0; p < this.pcpus; p++) {
       if (out[p] === null) out[p] = this.steal(p, now, sliceCycles, ANY_ROUND);
@@ -69,6 +72,14 @@ export class Scheduler {
   /** A vCPU for physical CPU p in the middle of a round (its vCPU blocked): home queue, then steal. */
   pick(p: number, now: number, sliceCycles: number, round: number): VCpu | null {
     return this.fromHome(p, now, sliceCycles, round) ?? this.steal(p, now, sliceCycles, round);
+  }
+
+  /** cur stays on p this round: runnable, and its slice runs or nobody of p's queue waits. */
+  private keeps(p: number, cur: VCpu, now: number, sliceCycles: number): boolean {
+    if (!Scheduler.runnable(cur) || (cur.sliceEnd <= now && this.homeHasOther(p, cur))) return false;
+    if (cur.sliceEnd <= now) cur.sliceEnd = now + sliceCycles;
+    cur.assigned = p;
+    return true;
   }
 
   private homeHasOther(p: number, cur: VCpu): boolean {

@@ -27,6 +27,11 @@ export interface MachineOptions {
   tlbEntries?: number;
   /** Hot-page threshold of the FLASH miss counters (0 = no notifications). */
   missThreshold?: number;
+  /**
+   * Timed mode: cache size per CPU and miss latencies (defaults: 1 MiB, 60 / 180 cycles). An
+   * ideal UMA machine is `{ remoteMissCycles: 60 }` (every miss at the local latency).
+   */
+  cache?: { cacheBytes?: number; localMissCycles?: number; remoteMissCycles?: number };
   disks?: BlockBackend[];
   /** Console output, one byte at a time. */
   consoleOutput?: (byte: number) => void;
@@ -86,6 +91,7 @@ export class Machine {
         memoryBytes,
         cpuNode: (c: number) => this.cpuNode(c),
         missCounters: this.missCounters,
+        ...opts.cache,
       });
       for (const cpu of this.cpus) cpu.timing = this.cache;
     } else {

@@ -28,7 +28,7 @@ export class CreateVmDto {
   @IsInt({ message: 'memoryMiB must be a whole number' })
   memoryMiB!: number;
 
-  @ApiPropertyOptional({ description: 'Kernel image (GET /api/images)', default: 'kernel-bare' })
+  @ApiPropertyOptional({ description: 'Kernel image (GET /api/images)', default: 'kernel-disco' })
   @IsOptional()
   @MaxLength(64)
   @IsString({ message: 'kernel must be a string' })
@@ -88,6 +88,7 @@ export class VmDto implements VmView {
   @ApiProperty({ type: [VmDiskDto] }) disks!: VmDiskDto[];
   @ApiProperty({ enum: VM_STATES }) state!: VmState;
   @ApiProperty({ type: String, nullable: true, description: 'The open run while the VM is not stopped' }) runId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'When the open run started (ISO 8601)' }) runStartedAt!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 }
