@@ -56,7 +56,7 @@ describe('an operator in the dashboard', () => {
     await textMatches(page.getByRole('alert'), 'refused this token');
     await shot(page, '01-sign-in-refused');
     await signInWith(page, server.url, ADMIN_TOKEN);
-    await page.getByRole('heading', { name: 'Machine' }).waitFor();
+    await page.getByRole('heading', { name: 'Machine', exact: true }).waitFor();
     await page.getByTestId('link-status').filter({ hasText: 'Live' }).waitFor();
     await textMatches(page.getByLabel('Node 3'), 'cpu7');
     await textMatches(page.locator('.who'), 'admin');
@@ -213,7 +213,7 @@ describe('a read-only token', () => {
     expect(made.status).toBe(201);
     const p = reader.page;
     await signInWith(p, server.url, made.body.token);
-    await p.getByRole('heading', { name: 'Machine' }).waitFor();
+    await p.getByRole('heading', { name: 'Machine', exact: true }).waitFor();
     await textMatches(p.locator('.who'), 'read');
     await textMatches(p.getByRole('note').first(), 'Read-only token');
     await p.getByRole('link', { name: 'Virtual machines' }).click();
