@@ -2,7 +2,11 @@
  * (int functions and variables; if/else, while, return, blocks; the C operators with C
  * precedence, && || short-circuit; calls, also across files) to stack-machine code in the
  * object format of dobj.h. `cc1 -l -o prog.img a.o b.o ...` links objects: checks their
- * checksums, resolves calls by name and writes an image. Errors: a message, exit 1. */
+ * checksums, resolves calls by name and writes an image. `cc1 -I DIR file.c -o file.o` also
+ * takes preprocessor lines: `#include "name"` reads DIR/name (once per compile; nested
+ * includes too) and lexes it, skipping its declarations (prototypes, typedef-like lines);
+ * `#define`, `#ifndef`, `#endif` and other directives are skipped. Headers never change the
+ * object. Without -I a '#' line is an error, as before. Errors: a message, exit 1. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +20,8 @@
 
 static const char *srcname;
 static int line = 1;
+static const char *incdir;       /* -I DIR: where #include "name" is looked for */
+static int bol = 1;              /* the lexer is at the start of a line */
 
 static __attribute__((noreturn)) void fail(const char *msg, const char *arg)
 {
@@ -86,6 +92,8 @@ static const char *src;
 static int tok, tokval;
 static char tokstr[64];
 
+static void directive(void);
+
 static void next(void)
 {
   static const char *const two[] = { "==", "!=", "<=", ">=", "<<", ">>", "&&", "||", 0 };
@@ -93,8 +101,15 @@ static void next(void)
 
   for (;;) {
     while (isspace((unsigned char)*src))
-      if (*src++ == '\n')
+      if (*src++ == '\n') {
         line++;
+        bol = 1;
+      }
+    if (incdir && bol && *src == '#') {
+      directive();
+      continue;
+    }
+    bol = 0;
     if (src[0] == '/' && src[1] == '/') {
       while (*src && *src != '\n')
         src++;
@@ -142,6 +157,75 @@ static void next(void)
     }
   tokstr[0] = *src++;
   tokstr[1] = 0;
+}
+
+/* ---- headers (-I): a preprocessor that only includes and skips ---- */
+
+#define MAXINCS 64
+static char included[MAXINCS][96];
+static int nincluded;
+
+static char *read_file(const char *path, long *len);
+
+/* Lexes the header at `path` to its end, discarding its tokens (declarations only). */
+static void include_file(const char *name)
+{
+  char path[256];
+  const char *save_src = src, *save_name = srcname;
+  int save_line = line, save_tok = tok, i;
+  char *buf;
+
+  for (i = 0; i < nincluded; i++)
+    if (strcmp(included[i], name) == 0)
+      return;
+  if (nincluded == MAXINCS || strlen(name) >= sizeof included[0])
+    fail("too many headers at", name);
+  strcpy(included[nincluded++], name);
+  snprintf(path, sizeof path, "%s/%s", incdir, name);
+  if (!(buf = read_file(path, 0)))
+    fail("cannot read header", path);
+  src = buf;
+  srcname = path;
+  line = 1;
+  bol = 1;
+  do
+    next();
+  while (tok != K_EOF);
+  free(buf);
+  src = save_src;
+  srcname = save_name;
+  line = save_line;
+  tok = save_tok;
+  bol = 0;
+}
+
+/* At a '#' that starts a line: #include "name" includes, anything else is skipped. */
+static void directive(void)
+{
+  const char *p = src + 1, *end = src;
+  char name[96];
+  int n = 0;
+
+  while (*end && *end != '\n')
+    end++;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  if (strncmp(p, "include", 7) == 0) {
+    for (p += 7; *p == ' ' || *p == '\t'; p++)
+      ;
+    if (*p++ != '"')
+      fail("bad #include", 0);
+    while (p < end && *p != '"' && n < (int)sizeof name - 1)
+      name[n++] = *p++;
+    name[n] = 0;
+    if (*p != '"')
+      fail("bad #include", 0);
+    src = end;
+    include_file(name);
+    bol = 1;
+    return;
+  }
+  src = end;
 }
 
 static int is_punct(const char *p)
@@ -559,10 +643,15 @@ static int link(const char *out, char **objs, int nobjs)
 
 int main(int argc, char **argv)
 {
+  if (argc >= 3 && strcmp(argv[1], "-I") == 0) {
+    incdir = argv[2];
+    argv += 2;
+    argc -= 2;
+  }
   if (argc >= 4 && strcmp(argv[1], "-l") == 0 && strcmp(argv[2], "-o") == 0)
     return link(argv[3], argv + 4, argc - 4);
   if (argc == 4 && strcmp(argv[2], "-o") == 0)
     return compile(argv[1], argv[3]);
-  fprintf(stderr, "usage: cc1 file.c -o file.o | cc1 -l -o image objects...\n");
+  fprintf(stderr, "usage: cc1 [-I dir] file.c -o file.o | cc1 -l -o image objects...\n");
   return 2;
 }
