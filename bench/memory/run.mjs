@@ -5,15 +5,18 @@
 // prints the virtual (V) and machine (M) footprints at the end of the run with their split
 // (kernel text / kernel data / buffer cache / user / monitor) beside Figure 6. Workload and
 // method: bench/memory/pmake8.mjs. Never part of npm test; needs `npm run build` first.
-// Usage: node bench/memory/run.mjs [--vms 1,2,4,8] [--pmake "ARGS"] [--private-disks] [--no-share-text] [--json FILE]
+// "8vm+nfs": eight client VMs reading the pmake sources (and headers) over DNFS from a ninth,
+// the server (pmake8.mjs, runNfs). --headers adds "-I /usr/include" to the pmake arguments
+// (every compile reads the 70 KiB header tree of the root image; docs/experiments.md).
+// Usage: node bench/memory/run.mjs [--vms 1,2,4,8] [--no-nfs] [--headers] [--pmake "ARGS"] [--private-disks] [--no-share-text] [--json FILE]
 // Exit status 0 when the sharing at 8 VMs saves at least the paper's fraction (1 - 38/77).
 import { writeFileSync } from 'node:fs';
-import { CONFIGS, COST_TABLE_NAME, describeCosts, makeCostTable, runBare, runMonitor } from './pmake8.mjs';
+import { CONFIGS, COST_TABLE_NAME, describeCosts, makeCostTable, runBare, runMonitor, runNfs } from './pmake8.mjs';
 
 const args = process.argv.slice(2);
 const opt = (n) => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] : undefined; };
 const vmsList = (opt('--vms') ?? CONFIGS.join(',')).split(',').map(Number);
-const PMAKE = opt('--pmake') ?? '-j 2 -n 24 -f 8';
+const PMAKE = (opt('--pmake') ?? '-j 2 -n 24 -f 8') + (args.includes('--headers') ? ' -I /usr/include' : '');
 const PAPER = { bare: [23, 23], 1: [27, 27], 2: [36, 29], 4: [51, 33], 8: [77, 38], nfs: [81, 40] };
 const mib = (b) => (b / 1048576).toFixed(1).padStart(6);
 
@@ -27,6 +30,11 @@ for (const n of vmsList) {
   console.error(`memory: ${n} VMs done (${r.host.toFixed(1)} s host)`);
   rows.push(r);
 }
+if (!args.includes('--no-nfs')) {
+  const r = runNfs(PMAKE, { shareKernelText: !args.includes('--no-share-text') });
+  console.error(`memory: 8 VMs + NFS done (${r.host.toFixed(1)} s host)`);
+  rows.push(r);
+}
 
 console.log('\nFootprint at the peak of the run (sampled every 100 quanta: the sample with the largest V), MiB (V = virtual: guest memory backed by machine pages; M = machine pages in use)');
 console.log('config    |      V       M  saved | M split: ktext  kdata  bufcache   user  monitor | V split: ktext  kdata  bufcache   user | paper V -> M');
@@ -38,7 +46,6 @@ for (const r of rows.slice(1)) {
   const p = paperOf(r);
   console.log(`${r.config.padEnd(9)} | ${mib(v.total)} ${mib(m.total)} ${saved}% |        ${mib(m.kernelText)} ${mib(m.kernelData)}    ${mib(m.bufferCache)} ${mib(m.user)}   ${mib(m.monitor)} |        ${mib(v.kernelText)} ${mib(v.kernelData)}    ${mib(v.bufferCache)} ${mib(v.user)} | ${p[0]} -> ${p[1]} (${(100 * (1 - p[1] / p[0])).toFixed(0)}% saved)`);
 }
-console.log('8vm+nfs   | (slot: workload files over the NFS-like file service — built by another engineer, not run here)        | 81 -> 40');
 console.log('\nAt the end of the run (every pmake done, before power-off):');
 for (const r of rows.slice(1)) {
   const v = r.footprint.virtual, m = r.footprint.machine;
@@ -48,6 +55,12 @@ console.log('\nSharing at the end:');
 for (const r of rows.slice(1)) {
   const f = r.footprint;
   console.log(`  ${r.config}: ${f.sharedMachinePages} shared machine pages mapped by ${f.sharedGuestPages} guest pages; disk cache ${r.diskCache.pages} pages (${f.diskCacheOnlyPages} mapped by no guest, counted as monitor); hits ${r.sharing.diskCacheHits}, misses ${r.sharing.diskCacheMisses}; COW copies ${r.sharing.cowCopies}, reuses ${r.sharing.cowReused}; result ${r.result}`);
+}
+for (const r of rows.filter((x) => x.net !== undefined)) {
+  const c = r.net.filter((n) => n.name !== 'server');
+  const srv = r.net.find((n) => n.name === 'server');
+  const sum = (k) => c.reduce((a, n) => a + n[k], 0);
+  console.log(`  ${r.config} network: clients sent ${sum('framesSent')} frames, received ${sum('framesReceived')} (${sum('pagesRemapped')} pages remapped, ${sum('bytesCopied')} bytes copied); server received ${srv.framesReceived}, sent ${srv.framesSent}; drops at the monitor ${[...r.net].reduce((a, n) => a + n.drops.noStation + n.drops.noBuffer + n.drops.tooBig, 0)}; client retransmits (sent - received) ${sum('framesSent') - sum('framesReceived')}`);
 }
 const eight = rows.find((r) => r.nvms === 8);
 let ok = true;

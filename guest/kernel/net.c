@@ -4,7 +4,13 @@
  *    and up to NET_PAGES whole pages as fragments 1..n, so page data keeps its alignment end to
  *    end and the monitor can remap it. Receive descriptors (NET_RX of them, each a header buffer
  *    and NET_PAGES pages) are posted to the HAL; the interrupt hands a filled one to the
- *    endpoint bound to its destination port, which gives it back with net_release().
+ *    endpoint bound to its destination port, which gives it back with net_release(). A
+ *    datagram without pages and with at most NET_SMALL_MAX payload bytes (every DNFS request)
+ *    is instead copied into one of 64 small entries and its descriptor posted again at once,
+ *    so a server's queue of requests does not hold receive descriptors (with 8 clients and
+ *    two calls each outstanding, a queue of NET_RX / 2 descriptors dropped requests, and each
+ *    drop cost the client a whole retransmit timeout). Descriptors still queue (at most
+ *    NET_RX / 2 per endpoint) when no entry is free.
  *  - RPC: rpc_call() sends a request from the client port and waits for the reply with the
  *    same transaction id, retransmitting with a doubling timeout (lost frames, a busy server),
  *    -EIO after RPC_TRIES tries; servers reply with net_send() to the request's source.
@@ -58,6 +64,28 @@ static bool start_lock_init;
 static void *txbuf[NCPU];
 struct net_stats net_stats;
 
+struct small {                    /* a copied page-less datagram, 512 bytes */
+  int qnext;                      /* endpoint queue or free list link */
+  u32 from, xid, len;
+  u16 sport, dport;
+  u8 data[NET_SMALL_MAX];
+};
+_Static_assert(sizeof(struct small) == 512, "small entry size");
+#define SMALL_PER_PAGE (PGSIZE / sizeof(struct small))
+#define NSMALL (NET_SMALL_PAGES * SMALL_PER_PAGE)
+#define QEND (-1 - (int)NSMALL)       /* end of an endpoint queue (no item has this number) */
+static struct small *smalls[NET_SMALL_PAGES];
+static int small_free = -1;
+
+static struct small *small_at(int k) {
+  return &smalls[k / SMALL_PER_PAGE][k % SMALL_PER_PAGE];
+}
+
+/* The queue link of item q (slot q >= 0, or small entry -1 - q). */
+static int *qlink(int q) {
+  return q >= 0 ? &slots[q].qnext : &small_at(-1 - q)->qnext;
+}
+
 u32 net_station(void) {
   return hal_net_station();
 }
@@ -102,6 +130,12 @@ int net_start(void) {
         for (int k = 0; k < NET_PAGES; k++)
           if ((slots[i].page[k] = kalloc()) == NULL) r = -ENOMEM;
       }
+      for (int p = 0; p < NET_SMALL_PAGES && r == 0; p++)
+        if ((smalls[p] = kalloc()) == NULL) r = -ENOMEM;
+      for (int k = (int)NSMALL - 1; k >= 0 && r == 0; k--) {
+        small_at(k)->qnext = small_free;
+        small_free = k;
+      }
       if (r == 0) {
         net_bind(&client_ep, NET_PORT_CLIENT);
         for (int i = 0; i < NET_RX; i++) post(i);
@@ -116,7 +150,7 @@ int net_start(void) {
 void net_bind(struct net_ep *ep, u16 port) {
   acquire(&lock);
   ep->port = port;
-  ep->head = ep->tail = -1;
+  ep->head = ep->tail = QEND;
   ep->queued = 0;
   ep->next = eps;
   eps = ep;
@@ -127,6 +161,7 @@ static void fill_msg(int i, struct net_msg *m) {
   struct rxslot *s = &slots[i];
   struct dgp_hdr *h = (struct dgp_hdr *)(s->hdr + HDR_OFF + HAL_NET_HDR);
   m->slot = i;
+  m->small = -1;
   m->from = s->d->from;
   m->sport = h->sport;
   m->dport = h->dport;
@@ -176,16 +211,36 @@ void net_interrupt(void) {
     }
     struct net_ep *ep = eps;
     while (ep != NULL && ep->port != h->dport) ep = ep->next;
-    if (ep == NULL || ep->queued >= NET_RX / 2) {
+    if (ep == NULL) {
       net_stats.no_port++;
       post(i);
       continue;
     }
-    slots[i].qnext = -1;
-    if (ep->tail >= 0) slots[ep->tail].qnext = i;
-    else ep->head = i;
-    ep->tail = i;
-    ep->queued++;
+    int q = i;
+    if (h->npages == 0 && h->len <= NET_SMALL_MAX && small_free >= 0) {
+      int k = small_free;                    /* copy it out, give the descriptor back */
+      struct small *e = small_at(k);
+      small_free = e->qnext;
+      e->from = d->from;
+      e->xid = h->xid;
+      e->len = h->len;
+      e->sport = h->sport;
+      e->dport = h->dport;
+      memcpy(e->data, slots[i].hdr + PAYLOAD_OFF, h->len);
+      post(i);
+      net_stats.copied++;
+      q = -1 - k;
+    } else if (ep->queued >= NET_RX / 2) {
+      net_stats.ep_full++;
+      post(i);
+      continue;
+    } else {
+      ep->queued++;                          /* descriptors held by this endpoint */
+    }
+    *qlink(q) = QEND;
+    if (ep->tail != QEND) *qlink(ep->tail) = q;
+    else ep->head = q;
+    ep->tail = q;
     wakeup(ep);
   }
   release(&lock);
@@ -193,28 +248,46 @@ void net_interrupt(void) {
 
 int net_recv(struct net_ep *ep, struct net_msg *m) {
   acquire(&lock);
-  while (ep->head < 0) {
+  while (ep->head == QEND) {
     int r = sleep_on(ep, &lock, true, 0);
     if (r < 0) {
       release(&lock);
       return r;
     }
   }
-  int i = ep->head;
-  ep->head = slots[i].qnext;
-  if (ep->head < 0) ep->tail = -1;
-  ep->queued--;
-  fill_msg(i, m);
+  int q = ep->head;
+  ep->head = *qlink(q);
+  if (ep->head == QEND) ep->tail = QEND;
+  if (q >= 0) {
+    ep->queued--;
+    fill_msg(q, m);
+  } else {
+    struct small *e = small_at(-1 - q);
+    m->slot = -1;
+    m->small = -1 - q;
+    m->from = e->from;
+    m->sport = e->sport;
+    m->dport = e->dport;
+    m->xid = e->xid;
+    m->data = e->data;
+    m->len = e->len;
+    m->npages = 0;
+    m->remapped = 0;
+  }
   release(&lock);
   return 0;
 }
 
 void net_release(struct net_msg *m) {
-  if (m->slot < 0) return;
+  if (m->slot < 0 && m->small < 0) return;
   acquire(&lock);
-  post(m->slot);
+  if (m->slot >= 0) post(m->slot);
+  if (m->small >= 0) {
+    small_at(m->small)->qnext = small_free;
+    small_free = m->small;
+  }
   release(&lock);
-  m->slot = -1;
+  m->slot = m->small = -1;
 }
 
 int net_send(u32 station, u16 dport, u16 sport, u32 xid, const void *data, u32 len, void *const *pages, u32 npages) {

@@ -11,14 +11,18 @@
 #define NET_PORT_CLIENT 1021      /* RPC replies */
 #define NET_PORT_NFS 2049         /* the file service */
 
+#define NET_SMALL_PAGES 8         /* pages of copied small datagrams (8 entries each) */
+#define NET_SMALL_MAX 492         /* payload bytes a copied small datagram may have */
+
 struct net_ep {                   /* a bound port: received datagrams queue here */
   u16 port;
-  int head, tail, queued;
+  int head, tail, queued;         /* queue items: slot i >= 0, or copied entry -1 - k */
   struct net_ep *next;
 };
 
 struct net_msg {                  /* a received datagram, owned until net_release() */
-  int slot;
+  int slot;                       /* its receive slot, or -1 */
+  int small;                      /* its copied entry (page-less datagrams), or -1 */
   u32 from;                       /* sender's station */
   u16 sport, dport;
   u32 xid;
@@ -31,7 +35,7 @@ struct net_msg {                  /* a received datagram, owned until net_releas
 };
 
 struct net_stats {
-  u32 frames_in, frames_out, bad, stale, no_port, post_failed, calls, retransmits;
+  u32 frames_in, frames_out, bad, stale, no_port, post_failed, calls, retransmits, copied, ep_full;
 };
 extern struct net_stats net_stats;
 

@@ -10,6 +10,7 @@
 
 import type { Cpu } from '../../../machine/src/cpu/cpu.js';
 import { MERR, NET, NET_DESC, VIRQ } from '../abi/monitor-abi.js';
+import { PAGE_CLASS } from '../memory/footprint.js';
 import { PAGE_BYTES, PAGE_SHIFT } from '../memory/memmap.js';
 import { PAGE_FLAG } from '../memory/pmap.js';
 import { writeFault } from '../memory/sharing.js';
@@ -266,6 +267,9 @@ export class VirtualSubnet {
     }
     k[NETC.REMAP_PAGES] += pages;
     k[NETC.REMAP_BYTES_COPIED] += copied;
+    // Accounting (memory/footprint.ts): REMAP is the guest's bcopy of received file data into
+    // its buffer cache (the DNFS client's cache pages), so the destination pages are buffer cache.
+    for (let gp = dstPa >>> PAGE_SHIFT; gp <= (dstPa + len - 1) >>> PAGE_SHIFT; gp++) vm.pageClass[gp] = PAGE_CLASS.BUFFER;
     charge(cpu, v, Math.ceil((copied * costs.pageCopy) / PAGE_BYTES) + costs.dmaPage * 2 * Math.ceil(len / PAGE_BYTES));
     return pages;
   }
