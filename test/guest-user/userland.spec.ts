@@ -308,6 +308,22 @@ suite(`guest userland under ${runnerName}`, () => {
     expect(last(b)).toBe(last(a));
     expect(last(a)).toMatch(/^pmake: OK [0-9a-f]{8}$/);
   }, 300_000);
+
+  it('pmake -I (headers read by every compile) and -S (sources from a read-only tree) build the same program', async () => {
+    const dir = tempDir();
+    const inc = join(repoRoot, 'guest', 'images', 'rootfs', 'usr', 'include');
+    const plain = await out('pmake', ['-n', '5', '-d', join(dir, 'a')], dir, 0, undefined, 280_000);
+    const withI = await out('pmake', ['-n', '5', '-I', inc, '-keep', '-d', join(dir, 'src')], dir, 0, undefined, 280_000);
+    const last = (t: string): string | undefined => t.trimEnd().split('\n').pop();
+    expect(last(withI)).toBe(last(plain));
+    expect(readFileSync(join(dir, 'src', 'f00.c'), 'latin1')).toContain('#include "sys/param.h"');
+    const fromS = await out('pmake', ['-n', '5', '-I', inc, '-S', join(dir, 'src'), '-d', join(dir, 'b')], dir, 0, undefined, 280_000);
+    expect(last(fromS)).toBe(last(plain));
+    expect(existsSync(join(dir, 'src', 'f04.c'))).toBe(true);   // -S leaves the source tree alone
+    // A header cc1 cannot find is an error.
+    writeFileSync(join(dir, 'x.c'), '#include "nope.h"\nint f(int a) { return a; }\n');
+    await out('cc1', ['-I', inc, 'x.c', '-o', 'x.o'], dir, 1);
+  }, 300_000);
 });
 
 suite('guest userland build', () => {
@@ -326,6 +342,13 @@ suite('guest userland build', () => {
       }
       if (stale.length) {
         throw new Error(`guest/images/rootfs/bin is out of date for: ${stale.join(' ')}; run \`make -C guest/user\` and commit`);
+      }
+      // The header tree of pmake -I (tools/genheaders.sh) is what the generator writes.
+      const r2 = spawnSync('sh', [join(userDir, 'tools', 'genheaders.sh'), join(other, 'include')], { encoding: 'utf8' });
+      if (r2.status !== 0) throw new Error(`genheaders.sh failed:\n${r2.stderr}`);
+      const committedInc = join(repoRoot, 'guest', 'images', 'rootfs', 'usr', 'include');
+      for (const name of ['pmake.list', 'stdio.h', 'sys/types.h', 'sys/param.h']) {
+        expect({ name, same: readFileSync(join(other, 'include', name)).equals(readFileSync(join(committedInc, name))) }).toEqual({ name, same: true });
       }
     } finally {
       rmSync(other, { recursive: true, force: true });
