@@ -57,6 +57,9 @@ static int gx, gy, gz;
 static struct vec glo, ghi, gcell;
 static uint32_t *cellstart, *cellidx;
 static int interleave;
+#ifndef SPHERES_PER_CELL
+#define SPHERES_PER_CELL 8
+#endif
 
 static struct vec v(double x, double y, double z) { struct vec r = { x, y, z }; return r; }
 static struct vec add(struct vec a, struct vec b) { return v(a.x + b.x, a.y + b.y, a.z + b.z); }
@@ -192,7 +195,7 @@ static double rnd(void)
   return (lcg_state >> 8) * (1.0 / 16777216.0);
 }
 
-/* Builds the -s scene: n spheres and their grid (about 2 spheres per cell). */
+/* Builds the -s scene: n spheres and their grid (about SPHERES_PER_CELL spheres per cell). */
 static int build_big(int n)
 {
   int i, cells, x, y, z;
@@ -212,8 +215,8 @@ static int build_big(int n)
     s->color = v(0.2 + 0.75 * rnd(), 0.2 + 0.75 * rnd(), 0.2 + 0.75 * rnd());
     s->mirror = rnd() < 0.25 ? 0.4 : 0.0;
   }
-  /* cells of about equal sides, n / 2 of them */
-  g = pow((ghi.x - glo.x) * (ghi.y - glo.y) * (ghi.z - glo.z) / (n / 2.0 + 1), 1.0 / 3);
+  /* cells of about equal sides, n / SPHERES_PER_CELL of them */
+  g = pow((ghi.x - glo.x) * (ghi.y - glo.y) * (ghi.z - glo.z) / (n / (double)SPHERES_PER_CELL + 1), 1.0 / 3);
   gx = (int)clampd(ceil((ghi.x - glo.x) / g), 1, 256);
   gy = (int)clampd(ceil((ghi.y - glo.y) / g), 1, 256);
   gz = (int)clampd(ceil((ghi.z - glo.z) / g), 1, 256);
@@ -424,7 +427,9 @@ int main(int argc, char **argv)
     if (waitpid(pids[i], &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
       bad = 1;
   }
-  for (k = 0; k < total / 3; k += 37) {       /* the parent checks a sample itself */
+  /* The parent checks a sample itself: every 37th pixel, with -s every (37 * processes)th, so
+   * the serial check stays a small fraction of the parallel render. */
+  for (k = 0; k < total / 3; k += nbig ? 37 * (size_t)nprocs : 37) {
     unsigned char rgb[3];
     render_pixel((int)(k % width), (int)(k / width), rgb);
     if (memcmp(rgb, image + 3 * k, 3) != 0)
