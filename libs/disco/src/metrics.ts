@@ -55,7 +55,10 @@ export const C = {
   NUMA_MIGRATE_CY: 39,
   NUMA_REPLICATE_CY: 40,
   NUMA_COLLAPSE_CY: 41,
-  COUNT: 42,
+  /** Shootdowns: IPIs sent (CPUs other than the initiator reached), full scans (backmap overflow). */
+  SHOOTDOWN_IPIS: 42,
+  SHOOTDOWN_FULL: 43,
+  COUNT: 44,
 } as const;
 
 /** Emulated privileged instructions, by kind. */
@@ -157,6 +160,9 @@ export interface MetricsSnapshot {
   pagesPerNode: number[];
   pagesZeroed: number;
   shootdowns: number;
+  /** IPIs sent by shootdowns, and shootdowns that scanned everything (a backmap overflowed). */
+  shootdownIpis: number;
+  shootdownFullScans: number;
   /** Shared machine pages: guest pages mapping one now, remaps, copy-on-write copies and reuses. */
   sharing: { sharedPages: number; remapped: number; cowCopies: number; cowReused: number };
   cacheMisses: { local: number; remote: number };
@@ -221,6 +227,8 @@ export function snapshot(k: Counters, pagesPerNode: ArrayLike<number>, sharedPag
     pagesPerNode: Array.from(pagesPerNode),
     pagesZeroed: c[C.PAGES_ZEROED],
     shootdowns: c[C.SHOOTDOWNS],
+    shootdownIpis: c[C.SHOOTDOWN_IPIS],
+    shootdownFullScans: c[C.SHOOTDOWN_FULL],
     sharing: { sharedPages, remapped: c[C.PAGES_REMAPPED], cowCopies: c[C.COW_COPIES], cowReused: c[C.COW_REUSED] },
     cacheMisses: { local: c[C.CACHE_LOCAL], remote: c[C.CACHE_REMOTE] },
     numa: {

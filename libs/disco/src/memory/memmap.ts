@@ -1,11 +1,14 @@
 // Machine memory as the monitor sees it: a free list of 4 KiB machine pages per node and the
 // memmap, one entry per machine page: which VM owns it, which guest physical page it backs, and
-// up to BACKMAP_SLOTS virtual addresses that map it (for TLB shootdowns; more than that sets
-// the overflow flag, and a shootdown then flushes every translation of the VM).
+// up to BACKMAP_SLOTS virtual addresses that map it, each tagged with its ASID (for TLB
+// shootdowns; more than that sets the overflow flag, and a shootdown then scans every
+// translation of the VM), and which physical CPUs may hold a translation of it (the IPI set).
 
 export const PAGE_SHIFT = 12;
 export const PAGE_BYTES = 1 << PAGE_SHIFT;
 export const BACKMAP_SLOTS = 4;
+/** Backmap tag of a global translation (ASIDs are 0..255). */
+export const BACKMAP_GLOBAL = 0x100;
 
 /** memmap owner of a free page. */
 export const NO_OWNER = -1;
@@ -27,9 +30,11 @@ export class MachinePages {
   readonly owner: Int32Array;
   /** memmap: guest physical page number backed by this machine page (-1 if none). */
   readonly guestPage: Int32Array;
-  /** memmap backmaps: virtual page addresses (VA & ~0xfff) that have mapped the page. */
+  /** memmap backmaps: virtual page addresses (VA & ~0xfff) that have mapped the page, | the ASID tag. */
   readonly backmap: Int32Array;
   readonly backmapCount: Uint8Array;
+  /** Bit c: physical CPU c may hold a TLB entry of the page (set on every insert, cleared by a shootdown). */
+  readonly tlbCpus: Uint32Array;
   /** References to a SHARED_OWNER page: guest pages mapping it plus holders (the disk cache). */
   readonly refs: Uint32Array;
   /** Free whole chunks (first page numbers) and free single pages, per node, as stacks. */
@@ -46,6 +51,7 @@ export class MachinePages {
     this.guestPage = new Int32Array(this.pages).fill(-1);
     this.backmap = new Int32Array(this.pages * BACKMAP_SLOTS);
     this.backmapCount = new Uint8Array(this.pages);
+    this.tlbCpus = new Uint32Array(this.pages);
     this.refs = new Uint32Array(this.pages);
     this.chunks = [];
     this.loose = [];
@@ -76,6 +82,7 @@ export class MachinePages {
     this.owner[p] = owner;
     this.guestPage[p] = guestPage;
     this.backmapCount[p] = 0;
+    this.tlbCpus[p] = 0;
   }
 
   /** A 64 KiB chunk (16 contiguous pages, aligned), preferably on `node`; its first page, or -1. */
@@ -144,6 +151,7 @@ export class MachinePages {
     this.owner[page] = NO_OWNER;
     this.guestPage[page] = -1;
     this.backmapCount[page] = 0;
+    this.tlbCpus[page] = 0;
     const n = this.nodeOf(page);
     this.loose[n][this.looseTop[n]++] = page;
   }
@@ -154,16 +162,20 @@ export class MachinePages {
       this.owner[base + i] = NO_OWNER;
       this.guestPage[base + i] = -1;
       this.backmapCount[base + i] = 0;
+      this.tlbCpus[base + i] = 0;
     }
     const n = this.nodeOf(base);
     this.chunks[n][this.chunkTop[n]++] = base;
   }
 
-  /** Record that virtual page `va` maps machine page `page` (the count saturates at SLOTS+1 = overflow). */
-  addBackmap(page: number, va: number): void {
+  /**
+   * Record that virtual page `va` maps machine page `page` under `tag` (the ASID, or
+   * BACKMAP_GLOBAL); the count saturates at SLOTS+1 = overflow.
+   */
+  addBackmap(page: number, va: number, tag = 0): void {
     const n = this.backmapCount[page];
     const base = page * BACKMAP_SLOTS;
-    const vpage = va & ~0xfff;
+    const vpage = (va & ~0xfff) | (tag & 0x1ff);
     const lim = n < BACKMAP_SLOTS ? n : BACKMAP_SLOTS;
     for (let i = 0; i < lim; i++) if (this.backmap[base + i] === vpage) return;
     if (n < BACKMAP_SLOTS) {
@@ -174,5 +186,16 @@ export class MachinePages {
 
   backmapOverflowed(page: number): boolean {
     return this.backmapCount[page] > BACKMAP_SLOTS;
+  }
+
+  /** Physical CPU `cpu` is given a TLB entry mapping `page`. */
+  noteTlb(page: number, cpu: number): void {
+    this.tlbCpus[page] |= 1 << cpu;
+  }
+
+  /** Every translation of `page` is gone: forget its backmaps and CPUs. */
+  clearBackmap(page: number): void {
+    this.backmapCount[page] = 0;
+    this.tlbCpus[page] = 0;
   }
 }

@@ -72,6 +72,30 @@ export function physInvalidateFrame(cpu: Cpu, frame: number): number {
   return n;
 }
 
+/**
+ * Drop the entry translating `va` for `asid` (asid < 0: a global entry only) if either half
+ * maps one of frames[0..n) (large pages included); returns 1 if one was dropped.
+ */
+export function physInvalidateVa(cpu: Cpu, va: number, asid: number, frames: Int32Array, n: number): number {
+  const tlb = cpu.tlb;
+  const i = tlb.find(va, asid);
+  if (i < 0) return 0;
+  const f0 = tlb.lo0[i] >>> ENTRYLO.PFN_SHIFT;
+  const f1 = tlb.lo1[i] >>> ENTRYLO.PFN_SHIFT;
+  const v0 = (tlb.lo0[i] & ENTRYLO.V) !== 0;
+  const v1 = (tlb.lo1[i] & ENTRYLO.V) !== 0;
+  const span = tlb.pageBytes(i) >>> 12;
+  for (let k = 0; k < n; k++) {
+    const frame = frames[k];
+    if ((v0 && frame - f0 >= 0 && frame - f0 < span) || (v1 && frame - f1 >= 0 && frame - f1 < span)) {
+      forget(cpu, i);
+      park(cpu, i);
+      return 1;
+    }
+  }
+  return 0;
+}
+
 /** Flush the whole physical TLB (vCPU switch). */
 export function physFlush(cpu: Cpu): void {
   cpu.tlb.reset();

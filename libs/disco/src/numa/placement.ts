@@ -121,6 +121,14 @@ export class Numa {
     }
   }
 
+  /** Append the replica frames of guest page gp to out[n..]; returns the new length (shootdowns). */
+  replicaFrames(vm: Vm, gp: number, out: Int32Array, n: number): number {
+    const st = this.perVm[vm.id];
+    if (st === undefined || st.replicaMask[gp] === 0) return n;
+    for (let k = 0, base = gp * this.nodes; k < this.nodes; k++) if (st.replicas[base + k] >= 0) out[n++] = st.replicas[base + k];
+    return n;
+  }
+
   /** Replica pages per node of a VM now. */
   replicaPagesPerNode(vm: Vm): ArrayLike<number> {
     return this.perVm[vm.id]?.replicaPages ?? [];

@@ -7,6 +7,7 @@ import type { Cpu } from '../../../machine/src/cpu/cpu.js';
 import { CAUSE, CONTEXT, CP0, ENTRYHI, ENTRYLO, EXC, STATUS } from '../../../machine/src/cp0/regs.js';
 import { writeCp0 } from '../../../machine/src/cp0/cp0.js';
 import { GUEST_VSEG, SPECIAL } from '../abi/monitor-abi.js';
+import { L2_GLOBAL_ASID } from '../memory/l2tlb.js';
 import { physInsert, physInvalidate } from '../memory/phys-tlb.js';
 import { PAGE_FLAG } from '../memory/pmap.js';
 import { C, MON } from '../metrics.js';
@@ -220,14 +221,15 @@ export function vtlbFind(v: VCpu, va: number, asid: number): number {
  * the guest's C/D/V bits. 0 (invalid) when the guest half is invalid or names a page beyond the
  * VM's memory (the access then faults and is reflected as a bus error).
  */
-export function translateLo(m: Monitor, cpu: Cpu, v: VCpu, glo: number, va: number): number {
+export function translateLo(m: Monitor, cpu: Cpu, v: VCpu, glo: number, va: number, tag: number): number {
   if ((glo & ENTRYLO.V) === 0) return 0;
   const gp = (glo & ENTRYLO.PFN_MASK) >>> ENTRYLO.PFN_SHIFT;
   const vm = v.vm;
   if (gp >= vm.pmap.guestPages) return 0;
   const mp = m.guestPage(cpu, v, gp);
   if (mp < 0) return 0;
-  m.pages.addBackmap(mp, va);
+  m.pages.addBackmap(mp, va, tag);
+  m.pages.noteTlb(mp, cpu.id);
   const lo = (mp << ENTRYLO.PFN_SHIFT) | (glo & PROT_BITS);
   // A write-protected page (shared or replicated) is mapped without D: its first write traps.
   return (vm.pmap.flags[gp] & PAGE_FLAG.WRITE_PROTECT) !== 0 ? lo & ~ENTRYLO.D : lo;
@@ -242,8 +244,9 @@ export function installVtlbEntry(m: Monitor, cpu: Cpu, v: VCpu, i: number): void
   const glo1 = v.tLo1[i];
   const global = (glo0 & glo1 & ENTRYLO.G) !== 0;
   const asid = hi & ENTRYHI.ASID_MASK;
-  const mlo0 = translateLo(m, cpu, v, glo0, vpn2);
-  const mlo1 = translateLo(m, cpu, v, glo1, vpn2 | 0x1000);
+  const tag = global ? L2_GLOBAL_ASID : asid;
+  const mlo0 = translateLo(m, cpu, v, glo0, vpn2, tag);
+  const mlo1 = translateLo(m, cpu, v, glo1, vpn2 | 0x1000, tag);
   if (v.vm.state !== 'running') return;
   v.l2?.insert(vpn2, global ? 256 : asid, mlo0, mlo1, glo0, glo1);
   physInsert(cpu, m.victims, vpn2, asid, mlo0, mlo1, global);
@@ -261,7 +264,11 @@ function tlbRefill(m: Monitor, cpu: Cpu, v: VCpu, code: number, fromUser: boolea
       m.touch(cpu, v, v.l2Base + ((s >= 0 ? s : l2.setOf(va, asid)) << 4), false);
       if (s >= 0) {
         const global = l2.asid[s] === 256;
-        physInsert(cpu, m.victims, va & ~0x1fff, asid, l2.mlo0[s], l2.mlo1[s], global);
+        const lo0 = l2.mlo0[s];
+        const lo1 = l2.mlo1[s];
+        if ((lo0 & ENTRYLO.V) !== 0) m.pages.noteTlb(lo0 >>> ENTRYLO.PFN_SHIFT, cpu.id);
+        if ((lo1 & ENTRYLO.V) !== 0) m.pages.noteTlb(lo1 >>> ENTRYLO.PFN_SHIFT, cpu.id);
+        physInsert(cpu, m.victims, va & ~0x1fff, asid, lo0, lo1, global);
         counters[C.L2_HITS]++;
         charge(cpu, v, m.costs.l2tlbRefill);
         resume(m, cpu, v, c0[CP0.EPC]);
@@ -312,6 +319,10 @@ function ssegFill(m: Monitor, cpu: Cpu, v: VCpu, va: number): boolean {
     if (b0 >= 0 && b1 >= 0) {
       const lo0 = (b0 << ENTRYLO.PFN_SHIFT) | CACHEABLE | ENTRYLO.D | ENTRYLO.V;
       const lo1 = (b1 << ENTRYLO.PFN_SHIFT) | CACHEABLE | ENTRYLO.D | ENTRYLO.V;
+      for (let k = 0; k < 16; k++) {
+        m.pages.noteTlb(b0 + k, cpu.id);
+        m.pages.noteTlb(b1 + k, cpu.id);
+      }
       physInsert(cpu, m.victims, va & ~0x1ffff, 0, lo0, lo1, true, PAGEMASK_64K);
       counters[C.SSEG_FILLS]++;
       charge(cpu, v, m.costs.ssegFill);
@@ -327,6 +338,8 @@ function ssegFill(m: Monitor, cpu: Cpu, v: VCpu, va: number): boolean {
   const flags = vm.pmap.flags;
   const lo0 = (m0 << ENTRYLO.PFN_SHIFT) | CACHEABLE | ENTRYLO.V | ((flags[gp] & PAGE_FLAG.WRITE_PROTECT) !== 0 ? 0 : ENTRYLO.D);
   const lo1 = (m1 << ENTRYLO.PFN_SHIFT) | CACHEABLE | ENTRYLO.V | ((flags[gp + 1] & PAGE_FLAG.WRITE_PROTECT) !== 0 ? 0 : ENTRYLO.D);
+  m.pages.noteTlb(m0, cpu.id);
+  m.pages.noteTlb(m1, cpu.id);
   physInsert(cpu, m.victims, vpn2, 0, lo0, lo1, true);
   counters[C.SSEG_FILLS]++;
   charge(cpu, v, m.costs.ssegFill);
@@ -396,8 +409,9 @@ function tlbInvalid(m: Monitor, cpu: Cpu, v: VCpu, code: number, _fromUser: bool
     else {
       const vpn2 = va & ~0x1fff;
       const global = (glo0 & glo1 & ENTRYLO.G) !== 0;
-      const mlo0 = translateLo(m, cpu, v, glo0, vpn2);
-      const mlo1 = translateLo(m, cpu, v, glo1, vpn2 | 0x1000);
+      const tag = global ? L2_GLOBAL_ASID : asid;
+      const mlo0 = translateLo(m, cpu, v, glo0, vpn2, tag);
+      const mlo1 = translateLo(m, cpu, v, glo1, vpn2 | 0x1000, tag);
       if (v.vm.state !== 'running') return cpu.requestStop();
       l2!.insert(vpn2, global ? 256 : asid, mlo0, mlo1, glo0, glo1);
       physInsert(cpu, m.victims, vpn2, asid, mlo0, mlo1, global);
