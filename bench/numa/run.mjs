@@ -33,7 +33,7 @@ const WORKLOADS = {
   // The paper: 6 Verilog + 6 memory-system simulations on 8 CPUs of one VM; ours: 8 workers, 2 MiB grids.
   engineering: { cmd: 'engineering -w 8 -m 2', vcpus: 8, cacheBytes: 1 << 20 },
   // The paper: 16 CPUs with a 256 KB cache; ours: all 8 CPUs, the same 256 KB cache.
-  raytrace: { cmd: 'raytrace -p 8 -w 320 -h 240', vcpus: CPUS, cacheBytes: 256 << 10 },
+  raytrace: { cmd: process.env.NUMA2_RT ?? 'raytrace -p 8 -w 320 -h 240', vcpus: CPUS, cacheBytes: 256 << 10 },
 };
 const CONFIGS = {
   base: { label: 'NUMA, round-robin, no migration (IRIX-like baseline)', placement: 'round-robin', numa: false },
@@ -98,6 +98,9 @@ function measure(w, cfgName) {
     writeShared: d((x) => x.numa.writeShared),
     moveLimited: d((x) => x.numa.moveLimited),
     noMemory: d((x) => x.numa.noMemory),
+    shootdowns: d((x) => x.shootdowns),
+    shootdownIpis: d((x) => x.shootdownIpis),
+    shootdownFullScans: d((x) => x.shootdownFullScans),
     // Average monitor cycles per action over the run (the counters start at boot; the workload dominates).
     avg: m1.numa.avgCycles,
     replicaPages: m1.numa.replicaPagesPerNode,

@@ -11,8 +11,17 @@ import type { Monitor, MonitorOptions } from '../../libs/disco/src/monitor.js';
 import type { Vm } from '../../libs/disco/src/vm.js';
 import { setup, type TestVm } from './support.js';
 
-/** Every frame in a running CPU's TLB is its VM's page (master or replica) or its special page. */
+/**
+ * Every frame in a running CPU's TLB is its VM's page (master or replica) or its special page;
+ * the monitor's per-CPU frame counts (the shootdowns' IPI set) agree with the TLBs exactly.
+ */
 function checkTlbs(m: Monitor): void {
+  for (let p = 0; p < m.cpus.length; p++) {
+    const held = new Set(physFrames(m.cpus[p]).map((e) => e.frame));
+    for (let f = 0; f < m.pages.pages; f++) {
+      if (m.tlbRefs.holds(f, p) !== held.has(f)) throw new Error(`CPU ${p}: tlbRefs says ${m.tlbRefs.holds(f, p)} for frame 0x${f.toString(16)}`);
+    }
+  }
   for (let p = 0; p < m.cpus.length; p++) {
     const v = m.current[p];
     if (v === null) continue;

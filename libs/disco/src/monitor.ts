@@ -13,7 +13,7 @@ import { VirtualSubnet } from './io/net.js';
 import { BACKMAP_GLOBAL, BACKMAP_SLOTS, MachinePages, MONITOR_OWNER, PAGE_BYTES } from './memory/memmap.js';
 import { OUT_OF_MEMORY, PAGE_FLAG } from './memory/pmap.js';
 import { remapPage, writeFault } from './memory/sharing.js';
-import { physFlush, physInvalidateFrame, physInvalidateVa } from './memory/phys-tlb.js';
+import { physFlush, physInvalidateFrame, physInvalidateVa, physTrack, TlbRefs } from './memory/phys-tlb.js';
 import { C, Counters, MON, type MetricsSnapshot, snapshot } from './metrics.js';
 import { Numa } from './numa/placement.js';
 import type { NumaPolicyConfig } from './numa/policy.js';
@@ -68,6 +68,8 @@ export class Monitor implements ExceptionHandler {
   readonly victims: Int32Array;
   /** A shootdown's frames: the page and its replicas. */
   private readonly sdFrames: Int32Array;
+  /** Which machine frames each physical CPU's TLB holds (the shootdowns' IPI set). */
+  readonly tlbRefs: TlbRefs;
   readonly sched: Scheduler;
   readonly quantum: number;
   readonly sliceCycles: number;
@@ -105,6 +107,8 @@ export class Monitor implements ExceptionHandler {
     this.ram8 = machine.memory.u8;
     this.ram32 = machine.memory.i32;
     this.pages = new MachinePages(machine.memory.size, machine.nodeCount);
+    this.tlbRefs = new TlbRefs(this.pages.pages, machine.cpuCount);
+    for (const c of machine.cpus) physTrack(c, this.tlbRefs);
     this.costs = makeCostTable(opts.costs);
     this.quantum = opts.quantum ?? machine.quantum;
     this.sliceCycles = (opts.sliceQuanta ?? 10) * this.quantum;
@@ -452,10 +456,10 @@ export class Monitor implements ExceptionHandler {
    * Remove every translation of machine page mp (guest page gp of vm, and of its replicas) from
    * the VM's L2TLBs and the physical TLBs, through the memmap's backmaps: each recorded
    * (virtual page, ASID) is dropped from every L2TLB of the VM and, on the CPUs that may hold a
-   * translation of one of the frames (the memmap's CPU set) and run a vCPU of the VM, from the
-   * physical TLB, with the page's sseg direct-map address; only those CPUs get an IPI. A backmap
-   * that overflowed falls back to scanning every L2TLB by guest page and the physical TLB of
-   * every CPU running the VM by frame. `cpu`/`by` pay for it (null: the host did it, nothing
+   * translation of one of the frames (tlbRefs) and run a vCPU of the VM, from the physical TLB,
+   * with the page's sseg direct-map address; only those CPUs get an IPI. A backmap that
+   * overflowed falls back to scanning every L2TLB by guest page and those CPUs' physical TLBs
+   * by frame. `cpu`/`by` pay for it (null: the host did it, nothing
    * is charged): one shootdown for the initiator, shootdown + IPI per other CPU reached.
    */
   shootdownPage(cpu: Cpu | null, by: VCpu | null, vm: Vm, gp: number, mp: number): void {
@@ -466,11 +470,7 @@ export class Monitor implements ExceptionHandler {
     const replicated = this.numa !== null && (vm.pmap.flags[gp] & PAGE_FLAG.REPLICATED) !== 0;
     if (replicated) nf = this.numa!.replicaFrames(vm, gp, fr, nf);
     let overflow = false;
-    let cpuMask = 0;
-    for (let k = 0; k < nf; k++) {
-      if (pages.backmapOverflowed(fr[k])) overflow = true;
-      cpuMask |= pages.tlbCpus[fr[k]];
-    }
+    for (let k = 0; k < nf; k++) if (pages.backmapOverflowed(fr[k])) overflow = true;
     const c = vm.counters.c;
     const vcpus = vm.vcpus;
     if (overflow) {
@@ -490,7 +490,7 @@ export class Monitor implements ExceptionHandler {
     for (let p = 0; p < this.current.length; p++) {
       const w = this.current[p];
       if (w === null || w.vm !== vm) continue;
-      if (!overflow && (cpuMask & (1 << p)) === 0) continue; // holds no translation of the page: no IPI
+      if (!this.holdsAny(p, fr, nf)) continue; // its TLB holds no translation of the page: no IPI
       const pc = this.cpus[p];
       if (overflow) {
         physInvalidateFrame(pc, mp);
@@ -516,6 +516,11 @@ export class Monitor implements ExceptionHandler {
     // The VM's translations of its own frames are all gone now (a shared page may still be mapped by other VMs).
     for (let k = 0; k < nf; k++) if (pages.owner[fr[k]] === vm.id) pages.clearBackmap(fr[k]);
     c[C.SHOOTDOWNS]++;
+  }
+
+  private holdsAny(p: number, fr: Int32Array, nf: number): boolean {
+    for (let k = 0; k < nf; k++) if (this.tlbRefs.holds(fr[k], p)) return true;
+    return false;
   }
 
   /** A disk command was issued: complete it now or after the modelled latency. */

@@ -2,7 +2,7 @@
 // memmap, one entry per machine page: which VM owns it, which guest physical page it backs, and
 // up to BACKMAP_SLOTS virtual addresses that map it, each tagged with its ASID (for TLB
 // shootdowns; more than that sets the overflow flag, and a shootdown then scans every
-// translation of the VM), and which physical CPUs may hold a translation of it (the IPI set).
+// translation of the VM).
 
 export const PAGE_SHIFT = 12;
 export const PAGE_BYTES = 1 << PAGE_SHIFT;
@@ -33,8 +33,6 @@ export class MachinePages {
   /** memmap backmaps: virtual page addresses (VA & ~0xfff) that have mapped the page, | the ASID tag. */
   readonly backmap: Int32Array;
   readonly backmapCount: Uint8Array;
-  /** Bit c: physical CPU c may hold a TLB entry of the page (set on every insert, cleared by a shootdown). */
-  readonly tlbCpus: Uint32Array;
   /** References to a SHARED_OWNER page: guest pages mapping it plus holders (the disk cache). */
   readonly refs: Uint32Array;
   /** Free whole chunks (first page numbers) and free single pages, per node, as stacks. */
@@ -51,7 +49,6 @@ export class MachinePages {
     this.guestPage = new Int32Array(this.pages).fill(-1);
     this.backmap = new Int32Array(this.pages * BACKMAP_SLOTS);
     this.backmapCount = new Uint8Array(this.pages);
-    this.tlbCpus = new Uint32Array(this.pages);
     this.refs = new Uint32Array(this.pages);
     this.chunks = [];
     this.loose = [];
@@ -82,7 +79,6 @@ export class MachinePages {
     this.owner[p] = owner;
     this.guestPage[p] = guestPage;
     this.backmapCount[p] = 0;
-    this.tlbCpus[p] = 0;
   }
 
   /** A 64 KiB chunk (16 contiguous pages, aligned), preferably on `node`; its first page, or -1. */
@@ -151,7 +147,6 @@ export class MachinePages {
     this.owner[page] = NO_OWNER;
     this.guestPage[page] = -1;
     this.backmapCount[page] = 0;
-    this.tlbCpus[page] = 0;
     const n = this.nodeOf(page);
     this.loose[n][this.looseTop[n]++] = page;
   }
@@ -162,7 +157,6 @@ export class MachinePages {
       this.owner[base + i] = NO_OWNER;
       this.guestPage[base + i] = -1;
       this.backmapCount[base + i] = 0;
-      this.tlbCpus[base + i] = 0;
     }
     const n = this.nodeOf(base);
     this.chunks[n][this.chunkTop[n]++] = base;
@@ -188,14 +182,8 @@ export class MachinePages {
     return this.backmapCount[page] > BACKMAP_SLOTS;
   }
 
-  /** Physical CPU `cpu` is given a TLB entry mapping `page`. */
-  noteTlb(page: number, cpu: number): void {
-    this.tlbCpus[page] |= 1 << cpu;
-  }
-
-  /** Every translation of `page` is gone: forget its backmaps and CPUs. */
+  /** Every translation of `page` is gone: forget its backmaps. */
   clearBackmap(page: number): void {
     this.backmapCount[page] = 0;
-    this.tlbCpus[page] = 0;
   }
 }

@@ -229,7 +229,6 @@ export function translateLo(m: Monitor, cpu: Cpu, v: VCpu, glo: number, va: numb
   const mp = m.guestPage(cpu, v, gp);
   if (mp < 0) return 0;
   m.pages.addBackmap(mp, va, tag);
-  m.pages.noteTlb(mp, cpu.id);
   const lo = (mp << ENTRYLO.PFN_SHIFT) | (glo & PROT_BITS);
   // A write-protected page (shared or replicated) is mapped without D: its first write traps.
   return (vm.pmap.flags[gp] & PAGE_FLAG.WRITE_PROTECT) !== 0 ? lo & ~ENTRYLO.D : lo;
@@ -266,8 +265,6 @@ function tlbRefill(m: Monitor, cpu: Cpu, v: VCpu, code: number, fromUser: boolea
         const global = l2.asid[s] === 256;
         const lo0 = l2.mlo0[s];
         const lo1 = l2.mlo1[s];
-        if ((lo0 & ENTRYLO.V) !== 0) m.pages.noteTlb(lo0 >>> ENTRYLO.PFN_SHIFT, cpu.id);
-        if ((lo1 & ENTRYLO.V) !== 0) m.pages.noteTlb(lo1 >>> ENTRYLO.PFN_SHIFT, cpu.id);
         physInsert(cpu, m.victims, va & ~0x1fff, asid, lo0, lo1, global);
         counters[C.L2_HITS]++;
         charge(cpu, v, m.costs.l2tlbRefill);
@@ -319,10 +316,6 @@ function ssegFill(m: Monitor, cpu: Cpu, v: VCpu, va: number): boolean {
     if (b0 >= 0 && b1 >= 0) {
       const lo0 = (b0 << ENTRYLO.PFN_SHIFT) | CACHEABLE | ENTRYLO.D | ENTRYLO.V;
       const lo1 = (b1 << ENTRYLO.PFN_SHIFT) | CACHEABLE | ENTRYLO.D | ENTRYLO.V;
-      for (let k = 0; k < 16; k++) {
-        m.pages.noteTlb(b0 + k, cpu.id);
-        m.pages.noteTlb(b1 + k, cpu.id);
-      }
       physInsert(cpu, m.victims, va & ~0x1ffff, 0, lo0, lo1, true, PAGEMASK_64K);
       counters[C.SSEG_FILLS]++;
       charge(cpu, v, m.costs.ssegFill);
@@ -338,8 +331,6 @@ function ssegFill(m: Monitor, cpu: Cpu, v: VCpu, va: number): boolean {
   const flags = vm.pmap.flags;
   const lo0 = (m0 << ENTRYLO.PFN_SHIFT) | CACHEABLE | ENTRYLO.V | ((flags[gp] & PAGE_FLAG.WRITE_PROTECT) !== 0 ? 0 : ENTRYLO.D);
   const lo1 = (m1 << ENTRYLO.PFN_SHIFT) | CACHEABLE | ENTRYLO.V | ((flags[gp + 1] & PAGE_FLAG.WRITE_PROTECT) !== 0 ? 0 : ENTRYLO.D);
-  m.pages.noteTlb(m0, cpu.id);
-  m.pages.noteTlb(m1, cpu.id);
   physInsert(cpu, m.victims, vpn2, 0, lo0, lo1, true);
   counters[C.SSEG_FILLS]++;
   charge(cpu, v, m.costs.ssegFill);
