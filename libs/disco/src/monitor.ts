@@ -53,6 +53,8 @@ export interface MachineMetrics {
   freePagesPerNode: number[];
   /** Per node: guest pages (masters), replica pages, free pages, and cache misses by the node's CPUs (timed mode). */
   nodes: { pages: number; replicaPages: number; freePages: number; localMisses: number; remoteMisses: number; localMissRatio: number }[];
+  /** The NUMA migration/replication policy in force, or null when it is off. */
+  numa: NumaPolicyConfig | null;
 }
 
 export class Monitor implements ExceptionHandler {
@@ -812,6 +814,7 @@ export class Monitor implements ExceptionHandler {
         const all = local + remote;
         return { pages: pages[n], replicaPages: replicas[n], freePages: this.pages.freeOn(n), localMisses: local, remoteMisses: remote, localMissRatio: all > 0 ? local / all : 0 };
       }),
+      numa: this.numa?.config ?? null,
     };
   }
 }
