@@ -69,5 +69,20 @@ suite('disco boot --monitor', () => {
     const json = JSON.parse(r.stderr.slice(r.stderr.indexOf('{')));
     expect(json.vms.vm0.exit).toEqual({ kind: 'poweroff', code: 0 });
     expect(json.total.monitorCalls.VCPU_START).toBe(1);
+    expect(r.stderr).toContain('NUMA migration/replication off');
+    expect(json.numa).toBeNull();
+  });
+
+  it('turns NUMA migration/replication on with --numa (timed mode) and picks the policy', () => {
+    expect(disco(['boot', '--monitor', '--numa-policy', 'disco']).stderr).toContain('--numa-policy needs --numa');
+    expect(disco(['boot', '--monitor', '--numa', '--numa-policy', 'linux']).status).toBe(2);
+    const r = disco(['boot', '--monitor', '--numa', '--numa-policy', 'autonuma', '--cpus', '2', '--nodes', '2', '--vcpus', '2', '--mem', '32', '--script', '-', '--metrics'], 'echo numa\npoweroff\n');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/NUMA migration\/replication on, policy \{"strategy":"autonuma","triggerThreshold":128,/);
+    const json = JSON.parse(r.stderr.slice(r.stderr.indexOf('\n{') + 1));
+    expect(json.numa).toMatchObject({ strategy: 'autonuma', triggerThreshold: 128 });
+    // Timed mode: the cache model counted misses on both nodes.
+    expect(json.nodes).toHaveLength(2);
+    expect(json.nodes[0].localMisses + json.nodes[0].remoteMisses).toBeGreaterThan(0);
   });
 });

@@ -11,8 +11,17 @@ import type { Monitor, MonitorOptions } from '../../libs/disco/src/monitor.js';
 import type { Vm } from '../../libs/disco/src/vm.js';
 import { setup, type TestVm } from './support.js';
 
-/** Every frame in a running CPU's TLB is its VM's page (master or replica) or its special page. */
+/**
+ * Every frame in a running CPU's TLB is its VM's page (master or replica) or its special page;
+ * the monitor's per-CPU frame counts (the shootdowns' IPI set) agree with the TLBs exactly.
+ */
 function checkTlbs(m: Monitor): void {
+  for (let p = 0; p < m.cpus.length; p++) {
+    const held = new Set(physFrames(m.cpus[p]).map((e) => e.frame));
+    for (let f = 0; f < m.pages.pages; f++) {
+      if (m.tlbRefs.holds(f, p) !== held.has(f)) throw new Error(`CPU ${p}: tlbRefs says ${m.tlbRefs.holds(f, p)} for frame 0x${f.toString(16)}`);
+    }
+  }
   for (let p = 0; p < m.cpus.length; p++) {
     const v = m.current[p];
     if (v === null) continue;
@@ -182,3 +191,110 @@ suite('NUMA placement (autonuma strategy)', () => {
     finish(r);
   });
 });
+
+/** Physical TLB entry i of CPU p maps machine frame `frame` in either valid half (large pages included). */
+function entryMaps(m: Monitor, p: number, i: number, frames: number[]): boolean {
+  const tlb = m.cpus[p].tlb;
+  const span = tlb.pageBytes(i) >>> 12;
+  return frames.some((f) =>
+    [tlb.lo0[i], tlb.lo1[i]].some((lo) => (lo & 2) !== 0 && f - (lo >>> 6) >= 0 && f - (lo >>> 6) < span));
+}
+
+/** Every physical TLB entry (per CPU) and L2TLB entry (per vCPU) as comparable strings. */
+function translations(m: Monitor, vm: Vm): { phys: string[][]; l2: string[][] } {
+  const phys = m.cpus.map((c) => Array.from({ length: c.tlb.entries }, (_, i) => `${i}:${c.tlb.vpn2[i] >>> 0}/${c.tlb.asid[i]}/${c.tlb.lo0[i]}/${c.tlb.lo1[i]}/${c.tlb.mask[i]}`));
+  const l2 = vm.vcpus.map((v) => {
+    const out: string[] = [];
+    const t = v.l2!;
+    for (let s = 0; s < t.slots; s++) if (t.valid[s] !== 0) out.push(`${s}:${t.vpn2[s] >>> 0}/${t.asid[s]}/${t.glo0[s]}/${t.glo1[s]}`);
+    return out;
+  });
+  return { phys, l2 };
+}
+
+/** Drive a migration of guest page gp to `node` through the miss counters (as the cache model would). */
+function forceMigration(r: Run, gp: number, node: number): void {
+  const mc = r.m.machine.missCounters!;
+  mc.resetCounters();
+  mc.clearHot();
+  const mp = r.vm.pmap.machinePage[gp];
+  for (let i = 0; i < r.m.numa!.config.triggerThreshold; i++) mc.record(mp * 4096 + ((i * 128) & 4095), node);
+  r.m.numa!.roundBoundary(r.m.now);
+}
+
+suite('NUMA shootdowns through the backmaps', () => {
+  it('a migration drops only the translations of the moved page and IPIs only the CPUs holding one', () => {
+    const r = start(true);
+    r.phase('m'); // hot and hotu move to node 1; vCPU 1 maps hotu through its kuseg alias
+    const { m, vm } = r;
+    expect(m.current.every((v) => v?.vm === vm)).toBe(true); // both CPUs run the VM: the old scheme reached both
+
+    // (a) hotu back to node 0, paid by CPU 0: CPU 1's entries of it go, nothing else does.
+    const gp = r.gp.hotu;
+    const old = vm.pmap.machinePage[gp];
+    const holders = m.cpus.map((_, p) => physFrames(m.cpus[p]).some((e) => e.frame === old));
+    expect(holders[1]).toBe(true);
+    const before = translations(m, vm);
+    const l2Mapping = vm.vcpus.map((v) => {
+      const t = v.l2!;
+      const s: number[] = [];
+      for (let i = 0; i < t.slots; i++) if (t.valid[i] !== 0 && ((t.glo0[i] >>> 6) === gp || (t.glo1[i] >>> 6) === gp)) s.push(i);
+      return s;
+    });
+    expect(l2Mapping[1].length).toBeGreaterThan(0); // the kuseg alias is in vCPU 1's L2TLB
+    const hadOld = m.cpus.map((c, p) => Array.from({ length: c.tlb.entries }, (_, i) => entryMaps(m, p, i, [old])));
+    expect(hadOld.flat().filter(Boolean).length).toBeGreaterThan(0);
+    const m0 = m.vmMetrics(vm);
+    forceMigration(r, gp, 0);
+    const m1 = m.vmMetrics(vm);
+    expect(m1.numa.migrations - m0.numa.migrations).toBe(1);
+    expect(vm.pmap.machinePage[gp]).not.toBe(old);
+    expect(m.pages.nodeOf(vm.pmap.machinePage[gp])).toBe(0);
+    expect(m1.shootdownFullScans - m0.shootdownFullScans).toBe(0);
+    expect(m1.shootdownIpis - m0.shootdownIpis).toBe(holders[1] ? 1 : 0);
+    const after = translations(m, vm);
+    for (let p = 0; p < m.cpus.length; p++) {
+      for (let i = 0; i < m.cpus[p].tlb.entries; i++) {
+        // Entries of the old frame are gone (parked), every other entry is untouched.
+        if (hadOld[p][i] ? !entryMaps(m, p, i, [old]) : before.phys[p][i] === after.phys[p][i]) continue;
+        throw new Error(`CPU ${p} entry ${i} changed: ${before.phys[p][i]} -> ${after.phys[p][i]}`);
+      }
+      expect(physFrames(m.cpus[p]).some((e) => e.frame === old)).toBe(false);
+    }
+    for (let k = 0; k < vm.vcpus.length; k++) {
+      const gone = new Set(l2Mapping[k].map((s) => before.l2[k].find((e) => e.startsWith(`${s}:`))!));
+      expect(after.l2[k]).toEqual(before.l2[k].filter((e) => !gone.has(e)));
+    }
+    expect(after.l2[1].length).toBeLessThan(before.l2[1].length);
+
+    // (b) a page no CPU holds a translation of: migrated with no IPI at all, nothing dropped.
+    const unmapped = findUnmapped(r);
+    const b0 = translations(m, vm);
+    const n0 = m.vmMetrics(vm);
+    const node = 1 - m.pages.nodeOf(vm.pmap.machinePage[unmapped]);
+    forceMigration(r, unmapped, node);
+    const n1 = m.vmMetrics(vm);
+    expect(n1.numa.migrations - n0.numa.migrations).toBe(1);
+    expect(m.pages.nodeOf(vm.pmap.machinePage[unmapped])).toBe(node);
+    expect(n1.shootdownIpis - n0.shootdownIpis).toBe(0);
+    expect(translations(m, vm)).toEqual(b0);
+    finish(r);
+  });
+});
+
+/** A private guest page of the VM with no translation in any physical TLB or L2TLB. */
+function findUnmapped(r: Run): number {
+  const { m, vm } = r;
+  const held = new Set(m.cpus.flatMap((c) => physFrames(c).map((e) => e.frame)));
+  for (let gp = vm.pmap.guestPages - 1; gp >= 0; gp--) {
+    const mp = vm.pmap.machinePage[gp];
+    if (mp < 0 || vm.pmap.flags[gp] !== 0 || held.has(mp) || m.pages.owner[mp] !== vm.id) continue;
+    const inL2 = vm.vcpus.some((v) => {
+      const t = v.l2!;
+      for (let s = 0; s < t.slots; s++) if (t.valid[s] !== 0 && ((t.glo0[s] >>> 6) === gp || (t.glo1[s] >>> 6) === gp)) return true;
+      return false;
+    });
+    if (!inL2) return gp;
+  }
+  throw new Error('no unmapped page');
+}

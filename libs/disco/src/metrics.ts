@@ -60,7 +60,10 @@ export const C = {
   DCACHE_HITS: 42,
   DCACHE_MISSES: 43,
   DCACHE_OVERLAY: 44,
-  COUNT: 45,
+  /** Shootdowns: IPIs sent (CPUs other than the initiator reached), full scans (backmap overflow). */
+  SHOOTDOWN_IPIS: 45,
+  SHOOTDOWN_FULL: 46,
+  COUNT: 47,
 } as const;
 
 /** Emulated privileged instructions, by kind. */
@@ -162,6 +165,9 @@ export interface MetricsSnapshot {
   pagesPerNode: number[];
   pagesZeroed: number;
   shootdowns: number;
+  /** IPIs sent by shootdowns, and shootdowns that scanned everything (a backmap overflowed). */
+  shootdownIpis: number;
+  shootdownFullScans: number;
   /** Shared machine pages: guest pages mapping one now, remaps, copy-on-write copies and reuses. */
   sharing: {
     sharedPages: number; remapped: number; cowCopies: number; cowReused: number;
@@ -232,6 +238,8 @@ export function snapshot(k: Counters, pagesPerNode: ArrayLike<number>, sharedPag
     pagesPerNode: Array.from(pagesPerNode),
     pagesZeroed: c[C.PAGES_ZEROED],
     shootdowns: c[C.SHOOTDOWNS],
+    shootdownIpis: c[C.SHOOTDOWN_IPIS],
+    shootdownFullScans: c[C.SHOOTDOWN_FULL],
     sharing: {
       sharedPages, remapped: c[C.PAGES_REMAPPED], cowCopies: c[C.COW_COPIES], cowReused: c[C.COW_REUSED],
       diskCacheHits: c[C.DCACHE_HITS], diskCacheMisses: c[C.DCACHE_MISSES], overlayPages: c[C.DCACHE_OVERLAY],

@@ -15,10 +15,10 @@ import { shareKernelText } from './io/cow-read.js';
 import { DiskCache, type DiskCacheStats } from './io/disk-cache.js';
 import { DiskConfigError, DiskRegistry } from './io/disk-config.js';
 import { footprintOf, machineFootprint, type MachineFootprint, PAGE_CLASS, type VmFootprint } from './memory/footprint.js';
-import { MachinePages, MONITOR_OWNER, PAGE_BYTES } from './memory/memmap.js';
+import { BACKMAP_GLOBAL, BACKMAP_SLOTS, MachinePages, MONITOR_OWNER, PAGE_BYTES } from './memory/memmap.js';
 import { OUT_OF_MEMORY, PAGE_FLAG } from './memory/pmap.js';
 import { remapPage, writeFault } from './memory/sharing.js';
-import { physFlush, physInvalidateFrame } from './memory/phys-tlb.js';
+import { physFlush, physInvalidateFrame, physInvalidateVa, physTrack, TlbRefs } from './memory/phys-tlb.js';
 import { C, Counters, MON, type MetricsSnapshot, snapshot } from './metrics.js';
 import { Numa } from './numa/placement.js';
 import type { NumaPolicyConfig } from './numa/policy.js';
@@ -65,6 +65,8 @@ export interface MachineMetrics {
   diskCache: DiskCacheStats;
   /** Per node: guest pages (masters), replica pages, free pages, and cache misses by the node's CPUs (timed mode). */
   nodes: { pages: number; replicaPages: number; freePages: number; localMisses: number; remoteMisses: number; localMissRatio: number }[];
+  /** The NUMA migration/replication policy in force, or null when it is off. */
+  numa: NumaPolicyConfig | null;
 }
 
 export class Monitor implements ExceptionHandler {
@@ -78,6 +80,10 @@ export class Monitor implements ExceptionHandler {
   readonly current: (VCpu | null)[];
   /** Physical TLB replacement pointers. */
   readonly victims: Int32Array;
+  /** A shootdown's frames: the page and its replicas. */
+  private readonly sdFrames: Int32Array;
+  /** Which machine frames each physical CPU's TLB holds (the shootdowns' IPI set). */
+  readonly tlbRefs: TlbRefs;
   readonly sched: Scheduler;
   readonly quantum: number;
   readonly sliceCycles: number;
@@ -121,6 +127,8 @@ export class Monitor implements ExceptionHandler {
     this.ram8 = machine.memory.u8;
     this.ram32 = machine.memory.i32;
     this.pages = new MachinePages(machine.memory.size, machine.nodeCount);
+    this.tlbRefs = new TlbRefs(this.pages.pages, machine.cpuCount);
+    for (const c of machine.cpus) physTrack(c, this.tlbRefs);
     this.costs = makeCostTable(opts.costs);
     this.quantum = opts.quantum ?? machine.quantum;
     this.sliceCycles = (opts.sliceQuanta ?? 10) * this.quantum;
@@ -133,6 +141,7 @@ export class Monitor implements ExceptionHandler {
     this.current = new Array(p).fill(null);
     this.assigned = new Array(p).fill(null);
     this.victims = new Int32Array(p);
+    this.sdFrames = new Int32Array(machine.nodeCount + 1);
     this.physIdle = new Float64Array(p);
     this.lastLocal = new Float64Array(p);
     this.lastRemote = new Float64Array(p);
@@ -516,21 +525,74 @@ export class Monitor implements ExceptionHandler {
   }
 
   /**
-   * Remove every translation of machine page mp (guest page gp of vm) from the VM's L2TLBs and
-   * the physical TLBs of the CPUs running its vCPUs (the others were flushed when they switched).
-   * `cpu`/`by` pay for it (null: the host did it, nothing is charged).
+   * Remove every translation of machine page mp (guest page gp of vm, and of its replicas) from
+   * the VM's L2TLBs and the physical TLBs, through the memmap's backmaps: each recorded
+   * (virtual page, ASID) is dropped from every L2TLB of the VM and, on the CPUs that may hold a
+   * translation of one of the frames (tlbRefs) and run a vCPU of the VM, from the physical TLB,
+   * with the page's sseg direct-map address; only those CPUs get an IPI. A backmap that
+   * overflowed falls back to scanning every L2TLB by guest page and those CPUs' physical TLBs
+   * by frame. `cpu`/`by` pay for it (null: the host did it, nothing
+   * is charged): one shootdown for the initiator, shootdown + IPI per other CPU reached.
    */
   shootdownPage(cpu: Cpu | null, by: VCpu | null, vm: Vm, gp: number, mp: number): void {
-    for (const w of vm.vcpus) w.l2?.dropGuestPage(gp);
+    const pages = this.pages;
+    const fr = this.sdFrames;
+    let nf = 0;
+    fr[nf++] = mp;
     const replicated = this.numa !== null && (vm.pmap.flags[gp] & PAGE_FLAG.REPLICATED) !== 0;
+    if (replicated) nf = this.numa!.replicaFrames(vm, gp, fr, nf);
+    let overflow = false;
+    for (let k = 0; k < nf; k++) if (pages.backmapOverflowed(fr[k])) overflow = true;
+    const c = vm.counters.c;
+    const vcpus = vm.vcpus;
+    if (overflow) {
+      for (let i = 0; i < vcpus.length; i++) vcpus[i].l2?.dropGuestPage(gp);
+      c[C.SHOOTDOWN_FULL]++;
+    } else {
+      for (let k = 0; k < nf; k++) {
+        const base = fr[k] * BACKMAP_SLOTS;
+        for (let j = 0, n = pages.backmapCount[fr[k]]; j < n; j++) {
+          const e = pages.backmap[base + j];
+          for (let i = 0; i < vcpus.length; i++) vcpus[i].l2?.dropMapping(e & ~0xfff, e & 0x1ff, gp);
+        }
+      }
+    }
+    const ssegVa = (GUEST_VSEG.KSEG_BASE + gp * PAGE_BYTES) | 0;
+    let initiatorCharged = false;
     for (let p = 0; p < this.current.length; p++) {
       const w = this.current[p];
       if (w === null || w.vm !== vm) continue;
-      physInvalidateFrame(this.cpus[p], mp);
-      if (replicated) this.numa!.invalidateCopies(this.cpus[p], vm, gp);
-      if (cpu !== null && by !== null) charge(cpu, by, p === cpu.id ? this.costs.shootdown : this.costs.shootdown + this.costs.ipi);
+      if (!this.holdsAny(p, fr, nf)) continue; // its TLB holds no translation of the page: no IPI
+      const pc = this.cpus[p];
+      if (overflow) {
+        physInvalidateFrame(pc, mp);
+        if (replicated) this.numa!.invalidateCopies(pc, vm, gp);
+      } else {
+        physInvalidateVa(pc, ssegVa, -1, fr, nf);
+        for (let k = 0; k < nf; k++) {
+          const base = fr[k] * BACKMAP_SLOTS;
+          for (let j = 0, n = pages.backmapCount[fr[k]]; j < n; j++) {
+            const e = pages.backmap[base + j];
+            const tag = e & 0x1ff;
+            physInvalidateVa(pc, e & ~0xfff, tag === BACKMAP_GLOBAL ? -1 : tag, fr, nf);
+          }
+        }
+      }
+      if (cpu !== null && by !== null) {
+        if (p === cpu.id) initiatorCharged = true;
+        else c[C.SHOOTDOWN_IPIS]++;
+        charge(cpu, by, p === cpu.id ? this.costs.shootdown : this.costs.shootdown + this.costs.ipi);
+      }
     }
-    vm.counters.c[C.SHOOTDOWNS]++;
+    if (cpu !== null && by !== null && !initiatorCharged) charge(cpu, by, this.costs.shootdown); // the backmap walk
+    // The VM's translations of its own frames are all gone now (a shared page may still be mapped by other VMs).
+    for (let k = 0; k < nf; k++) if (pages.owner[fr[k]] === vm.id) pages.clearBackmap(fr[k]);
+    c[C.SHOOTDOWNS]++;
+  }
+
+  private holdsAny(p: number, fr: Int32Array, nf: number): boolean {
+    for (let k = 0; k < nf; k++) if (this.tlbRefs.holds(fr[k], p)) return true;
+    return false;
   }
 
   /** A disk command was issued: complete it now or after the modelled latency. */
@@ -828,6 +890,7 @@ export class Monitor implements ExceptionHandler {
         const all = local + remote;
         return { pages: pages[n], replicaPages: replicas[n], freePages: this.pages.freeOn(n), localMisses: local, remoteMisses: remote, localMissRatio: all > 0 ? local / all : 0 };
       }),
+      numa: this.numa?.config ?? null,
     };
   }
 

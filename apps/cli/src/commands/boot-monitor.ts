@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MACHINE } from '../../../../libs/machine/src/board/memory-map.js';
 import { COST_TABLE_NAME, describeCosts, makeCostTable } from '../../../../libs/disco/src/costs.js';
+import { DEFAULT_NUMA_POLICY, type NumaStrategy } from '../../../../libs/disco/src/numa/policy.js';
 import { buildRootImage, DEFAULT_PROMPT, type GuestEnd } from './boot-session.js';
 import { defaultMonitorKernelPath, MonitorSession, type VmConsole, type VmSpec } from './monitor-session.js';
 import type { MachineMetrics } from '../../../../libs/disco/src/monitor.js';
@@ -53,6 +54,9 @@ Without --script the console of VM 0 is this terminal (Ctrl-] then q quits).
   --prompt REGEX     what a prompt looks like (default ${DEFAULT_PROMPT.source})
   --timeout S        give up after S host seconds (default 120 with --script)
   --timed            timed memory model
+  --numa             NUMA page migration and replication (implies --timed: the miss counters
+                     are fed by the cache model); use with --nodes N > 1
+  --numa-policy P    with --numa: disco (the paper's policy, default) or autonuma
   --no-l2tlb         disable the monitor's second-level software TLB
   --metrics          print the monitor's metrics (JSON) and the memory sharing on stderr at the end
   --console-dir DIR  also write each VM's console to DIR/vmK.log
@@ -80,6 +84,8 @@ interface Options {
   prompt: RegExp;
   timeoutS?: number;
   timed: boolean;
+  numa: boolean;
+  numaPolicy?: NumaStrategy;
   l2tlb: boolean;
   metrics: boolean;
   consoleDir?: string;
@@ -93,7 +99,7 @@ function int(name: string, v: string, min: number, max: number): number {
 function parse(args: string[]): Options {
   const o: Options = {
     vms: 1, vcpus: 1, memMiB: 64, cpus: 2, nodes: 1, adds: [], privateDisks: false, kernel: defaultMonitorKernelPath(), cmdline: '',
-    scripts: [], prompt: DEFAULT_PROMPT, timed: false, l2tlb: true, metrics: false,
+    scripts: [], prompt: DEFAULT_PROMPT, timed: false, numa: false, l2tlb: true, metrics: false,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -118,6 +124,13 @@ function parse(args: string[]): Options {
       case '--cmdline': o.cmdline = value(); break;
       case '--script': o.scripts.push(value()); break;
       case '--timed': o.timed = true; break;
+      case '--numa': o.numa = true; break;
+      case '--numa-policy': {
+        const p = value();
+        if (p !== 'disco' && p !== 'autonuma') throw new UsageError(`--numa-policy takes disco or autonuma, not "${p}"`);
+        o.numaPolicy = p;
+        break;
+      }
       case '--no-l2tlb': o.l2tlb = false; break;
       case '--metrics': o.metrics = true; break;
       case '--console-dir': o.consoleDir = value(); break;
@@ -137,6 +150,8 @@ function parse(args: string[]): Options {
         throw new UsageError(arg.startsWith('-') ? `unknown option ${arg}` : `unexpected argument "${arg}"`);
     }
   }
+  if (o.numaPolicy !== undefined && !o.numa) throw new UsageError('--numa-policy needs --numa');
+  if (o.numa) o.timed = true;
   if (o.cpus % o.nodes !== 0) throw new UsageError(`--nodes ${o.nodes} does not divide --cpus ${o.cpus}`);
   if (o.scripts.length > 1 && o.scripts.length !== o.vms) throw new UsageError(`give one --script, or one per VM (${o.vms})`);
   if (o.scripts.filter((s) => s === '-').length > 1) throw new UsageError('only one --script may be -');
@@ -301,9 +316,13 @@ export async function runMonitorBoot(args: string[]): Promise<number> {
       }
     }
     const costs = makeCostTable();
-    if (o.metrics) process.stderr.write(`disco boot: monitor cost table ${describeCosts(costs)}\n`);
+    const numa = o.numa ? { ...DEFAULT_NUMA_POLICY, strategy: o.numaPolicy ?? DEFAULT_NUMA_POLICY.strategy } : false;
+    if (o.metrics) {
+      process.stderr.write(`disco boot: monitor cost table ${describeCosts(costs)}\n`);
+      process.stderr.write(`disco boot: NUMA migration/replication ${numa === false ? 'off' : `on, policy ${JSON.stringify(numa)}`}\n`);
+    }
     session = new MonitorSession({
-      kernel: o.kernel, cpus: o.cpus, nodes: o.nodes, machineMiB: o.machineMiB, timed: o.timed, l2tlb: o.l2tlb,
+      kernel: o.kernel, cpus: o.cpus, nodes: o.nodes, machineMiB: o.machineMiB, timed: o.timed, l2tlb: o.l2tlb, numa,
       vms: disks.map((disk, k) => ({ ...disk, name: `vm${k}`, vcpus: o.vcpus, memoryMiB: o.memMiB, cmdline: o.cmdline })),
       onOutput: (k, b) => pending[k]!.push(b),
       onSlice: flush,

@@ -114,6 +114,14 @@ export class L2Tlb {
     }
   }
 
+  /** Drop the entry of (vpn2, asid) (L2_GLOBAL_ASID: the global one) if either half maps guest page `gp`; returns 1 if dropped. */
+  dropMapping(vpn2: number, asid: number, gp: number): number {
+    const s = this.find(vpn2 & ~0x1fff, asid);
+    if (s === L2_MISS || ((this.glo0[s] >>> 6) !== gp && (this.glo1[s] >>> 6) !== gp)) return 0;
+    this.kill(s);
+    return 1;
+  }
+
   /** Drop every entry mapping guest physical page `gp`; returns how many. */
   dropGuestPage(gp: number): number {
     let n = 0;

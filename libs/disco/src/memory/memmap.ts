@@ -1,11 +1,14 @@
 // Machine memory as the monitor sees it: a free list of 4 KiB machine pages per node and the
 // memmap, one entry per machine page: which VM owns it, which guest physical page it backs, and
-// up to BACKMAP_SLOTS virtual addresses that map it (for TLB shootdowns; more than that sets
-// the overflow flag, and a shootdown then flushes every translation of the VM).
+// up to BACKMAP_SLOTS virtual addresses that map it, each tagged with its ASID (for TLB
+// shootdowns; more than that sets the overflow flag, and a shootdown then scans every
+// translation of the VM).
 
 export const PAGE_SHIFT = 12;
 export const PAGE_BYTES = 1 << PAGE_SHIFT;
 export const BACKMAP_SLOTS = 4;
+/** Backmap tag of a global translation (ASIDs are 0..255). */
+export const BACKMAP_GLOBAL = 0x100;
 
 /** memmap owner of a free page. */
 export const NO_OWNER = -1;
@@ -27,7 +30,7 @@ export class MachinePages {
   readonly owner: Int32Array;
   /** memmap: guest physical page number backed by this machine page (-1 if none). */
   readonly guestPage: Int32Array;
-  /** memmap backmaps: virtual page addresses (VA & ~0xfff) that have mapped the page. */
+  /** memmap backmaps: virtual page addresses (VA & ~0xfff) that have mapped the page, | the ASID tag. */
   readonly backmap: Int32Array;
   readonly backmapCount: Uint8Array;
   /** References to a SHARED_OWNER page: guest pages mapping it plus holders (the disk cache). */
@@ -177,11 +180,14 @@ export class MachinePages {
     this.chunks[n][this.chunkTop[n]++] = base;
   }
 
-  /** Record that virtual page `va` maps machine page `page` (the count saturates at SLOTS+1 = overflow). */
-  addBackmap(page: number, va: number): void {
+  /**
+   * Record that virtual page `va` maps machine page `page` under `tag` (the ASID, or
+   * BACKMAP_GLOBAL); the count saturates at SLOTS+1 = overflow.
+   */
+  addBackmap(page: number, va: number, tag = 0): void {
     const n = this.backmapCount[page];
     const base = page * BACKMAP_SLOTS;
-    const vpage = va & ~0xfff;
+    const vpage = (va & ~0xfff) | (tag & 0x1ff);
     const lim = n < BACKMAP_SLOTS ? n : BACKMAP_SLOTS;
     for (let i = 0; i < lim; i++) if (this.backmap[base + i] === vpage) return;
     if (n < BACKMAP_SLOTS) {
@@ -192,5 +198,10 @@ export class MachinePages {
 
   backmapOverflowed(page: number): boolean {
     return this.backmapCount[page] > BACKMAP_SLOTS;
+  }
+
+  /** Every translation of `page` is gone: forget its backmaps. */
+  clearBackmap(page: number): void {
+    this.backmapCount[page] = 0;
   }
 }

@@ -70,6 +70,8 @@ export class Numa {
   /** Who pays for the notification being handled (set by payer()). */
   private payCpu: Cpu;
   private payBy: VCpu | null = null;
+  /** Per node: the CPU index the next payer search starts at. */
+  private readonly nextPay: Int32Array;
   /** Counter resets so far. */
   resets = 0;
 
@@ -84,6 +86,7 @@ export class Numa {
     this.nodes = machine.nodeCount;
     this.cpuNode = Int32Array.from({ length: machine.cpuCount }, (_, c) => machine.cpuNode(c));
     this.counts = new Float64Array(this.nodes);
+    this.nextPay = new Int32Array(this.nodes);
     this.facts = { hotNode: 0, counts: this.counts, writes: 0, homeNode: 0, replicaNodes: 0, moves: 0, lastHintNode: -1, pinned: false };
     this.counters = machine.missCounters;
     // Fast mode has no cache model and so no counters: the mechanism then never acts.
@@ -119,6 +122,14 @@ export class Numa {
       const r = st.replicas[base + n];
       if (r >= 0) physInvalidateFrame(cpu, r);
     }
+  }
+
+  /** Append the replica frames of guest page gp to out[n..]; returns the new length (shootdowns). */
+  replicaFrames(vm: Vm, gp: number, out: Int32Array, n: number): number {
+    const st = this.perVm[vm.id];
+    if (st === undefined || st.replicaMask[gp] === 0) return n;
+    for (let k = 0, base = gp * this.nodes; k < this.nodes; k++) if (st.replicas[base + k] >= 0) out[n++] = st.replicas[base + k];
+    return n;
   }
 
   /** Replica pages per node of a VM now. */
@@ -218,16 +229,23 @@ export class Numa {
     vm.counters.monitor[MON.numa] += c[C.CY_MONITOR] - before;
   }
 
-  /** Choose who pays: a CPU of the hot node running one of the VM's vCPUs, else any running one, else vCPU 0 on the node's first CPU. */
+  /**
+   * Choose who pays: a CPU of the hot node running one of the VM's vCPUs (taken in turn, so the
+   * node's CPUs share the work: the counters say which node missed, not which CPU), else any
+   * running one, else vCPU 0 on the node's first CPU.
+   */
   private payer(vm: Vm, node: number): void {
     const cur = this.m.current;
+    const n = cur.length;
     let any = -1;
-    for (let p = 0; p < cur.length; p++) {
+    for (let k = 0, start = this.nextPay[node]; k < n; k++) {
+      const p = (start + k) % n;
       const v = cur[p];
       if (v === null || v.vm !== vm) continue;
       if (this.cpuNode[p] === node) {
         this.payCpu = this.m.cpus[p];
         this.payBy = v;
+        this.nextPay[node] = p + 1;
         return;
       }
       if (any < 0) any = p;

@@ -7,6 +7,7 @@ import type { Cpu } from '../../../machine/src/cpu/cpu.js';
 import { CAUSE, CONTEXT, CP0, ENTRYHI, ENTRYLO, EXC, STATUS } from '../../../machine/src/cp0/regs.js';
 import { writeCp0 } from '../../../machine/src/cp0/cp0.js';
 import { GUEST_VSEG, SPECIAL } from '../abi/monitor-abi.js';
+import { L2_GLOBAL_ASID } from '../memory/l2tlb.js';
 import { physInsert, physInvalidate } from '../memory/phys-tlb.js';
 import { PAGE_CLASS } from '../memory/footprint.js';
 import { PAGE_FLAG } from '../memory/pmap.js';
@@ -221,14 +222,14 @@ export function vtlbFind(v: VCpu, va: number, asid: number): number {
  * the guest's C/D/V bits. 0 (invalid) when the guest half is invalid or names a page beyond the
  * VM's memory (the access then faults and is reflected as a bus error).
  */
-export function translateLo(m: Monitor, cpu: Cpu, v: VCpu, glo: number, va: number): number {
+export function translateLo(m: Monitor, cpu: Cpu, v: VCpu, glo: number, va: number, tag: number): number {
   if ((glo & ENTRYLO.V) === 0) return 0;
   const gp = (glo & ENTRYLO.PFN_MASK) >>> ENTRYLO.PFN_SHIFT;
   const vm = v.vm;
   if (gp >= vm.pmap.guestPages) return 0;
   const mp = m.guestPage(cpu, v, gp);
   if (mp < 0) return 0;
-  m.pages.addBackmap(mp, va);
+  m.pages.addBackmap(mp, va, tag);
   if (vm.pageClass[gp] === PAGE_CLASS.KERNEL_DATA) vm.pageClass[gp] = PAGE_CLASS.USER; // accounting (memory/footprint.ts)
   const lo = (mp << ENTRYLO.PFN_SHIFT) | (glo & PROT_BITS);
   // A write-protected page (shared or replicated) is mapped without D: its first write traps.
@@ -244,8 +245,9 @@ export function installVtlbEntry(m: Monitor, cpu: Cpu, v: VCpu, i: number): void
   const glo1 = v.tLo1[i];
   const global = (glo0 & glo1 & ENTRYLO.G) !== 0;
   const asid = hi & ENTRYHI.ASID_MASK;
-  const mlo0 = translateLo(m, cpu, v, glo0, vpn2);
-  const mlo1 = translateLo(m, cpu, v, glo1, vpn2 | 0x1000);
+  const tag = global ? L2_GLOBAL_ASID : asid;
+  const mlo0 = translateLo(m, cpu, v, glo0, vpn2, tag);
+  const mlo1 = translateLo(m, cpu, v, glo1, vpn2 | 0x1000, tag);
   if (v.vm.state !== 'running') return;
   v.l2?.insert(vpn2, global ? 256 : asid, mlo0, mlo1, glo0, glo1);
   physInsert(cpu, m.victims, vpn2, asid, mlo0, mlo1, global);
@@ -263,7 +265,9 @@ function tlbRefill(m: Monitor, cpu: Cpu, v: VCpu, code: number, fromUser: boolea
       m.touch(cpu, v, v.l2Base + ((s >= 0 ? s : l2.setOf(va, asid)) << 4), false);
       if (s >= 0) {
         const global = l2.asid[s] === 256;
-        physInsert(cpu, m.victims, va & ~0x1fff, asid, l2.mlo0[s], l2.mlo1[s], global);
+        const lo0 = l2.mlo0[s];
+        const lo1 = l2.mlo1[s];
+        physInsert(cpu, m.victims, va & ~0x1fff, asid, lo0, lo1, global);
         counters[C.L2_HITS]++;
         charge(cpu, v, m.costs.l2tlbRefill);
         resume(m, cpu, v, c0[CP0.EPC]);
@@ -398,8 +402,9 @@ function tlbInvalid(m: Monitor, cpu: Cpu, v: VCpu, code: number, _fromUser: bool
     else {
       const vpn2 = va & ~0x1fff;
       const global = (glo0 & glo1 & ENTRYLO.G) !== 0;
-      const mlo0 = translateLo(m, cpu, v, glo0, vpn2);
-      const mlo1 = translateLo(m, cpu, v, glo1, vpn2 | 0x1000);
+      const tag = global ? L2_GLOBAL_ASID : asid;
+      const mlo0 = translateLo(m, cpu, v, glo0, vpn2, tag);
+      const mlo1 = translateLo(m, cpu, v, glo1, vpn2 | 0x1000, tag);
       if (v.vm.state !== 'running') return cpu.requestStop();
       l2!.insert(vpn2, global ? 256 : asid, mlo0, mlo1, glo0, glo1);
       physInsert(cpu, m.victims, vpn2, asid, mlo0, mlo1, global);
