@@ -24,6 +24,13 @@ export interface VmSpec {
   bootScript: string;
 }
 
+/**
+ * The monitor's NUMA page placement (docs/monitor.md): 'disco' (the paper's migration and
+ * replication policy), 'autonuma' (migrate on a second hint, never replicate) or 'off'.
+ */
+export const NUMA_MODES = ['disco', 'autonuma', 'off'] as const;
+export type NumaMode = (typeof NUMA_MODES)[number];
+
 /** The machine the worker builds at start (its workerData). */
 export interface WorkerConfig {
   cpus: number;
@@ -31,6 +38,8 @@ export interface WorkerConfig {
   memoryMiB: number;
   /** Timed memory model: caches and NUMA latencies (slower to emulate). */
   timed: boolean;
+  /** NUMA placement policy of the monitor (needs timed mode to do anything). */
+  numa: NumaMode;
 }
 
 export type WorkerCommand =

@@ -43,7 +43,7 @@ export class VmsService {
       id: vm.id, name: vm.name, vcpus: vm.vcpus, memoryMiB: vm.memoryMiB, kernel: vm.kernel, cmdline: vm.cmdline,
       homeNode: vm.homeNode, autostart: vm.autostart, bootScript: vm.bootScript,
       disks: vm.disks.map((d) => ({ slot: d.slot, diskId: d.diskId, name: d.disk.name, kind: d.disk.kind as 'base' | 'persistent', sizeBytes: d.disk.sizeBytes })),
-      state: live.state, runId: live.runId, runStartedAt: live.runId === null ? null : (live.startedAt ?? null), createdAt: vm.createdAt.toISOString(), updatedAt: vm.updatedAt.toISOString(),
+      state: live.state, runId: live.runId, net: live.runId === null ? null : (live.net ?? null), runStartedAt: live.runId === null ? null : (live.startedAt ?? null), createdAt: vm.createdAt.toISOString(), updatedAt: vm.updatedAt.toISOString(),
     };
   }
 

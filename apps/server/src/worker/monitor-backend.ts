@@ -9,11 +9,12 @@ import { Machine } from '../../../../libs/machine/src/board/machine.js';
 import { MACHINE } from '../../../../libs/machine/src/board/memory-map.js';
 import { FileBlockBackend } from '../../../../libs/machine/src/devices/block/block.backend.js';
 import { Monitor } from '../../../../libs/disco/src/monitor.js';
+import { VirtualSubnet } from '../../../../libs/disco/src/io/net.js';
 import { C } from '../../../../libs/disco/src/metrics.js';
 import { MONITOR_OWNER, NO_OWNER } from '../../../../libs/disco/src/memory/memmap.js';
 import { VCPU_STATE } from '../../../../libs/disco/src/vcpu/vcpu.js';
 import type { Vm } from '../../../../libs/disco/src/vm.js';
-import type { MachineSnapshot, MonitorCounters, VmSpec, WorkerConfig } from '../../../../libs/protocol/src/index.js';
+import type { MachineSnapshot, MonitorCounters, MonitorGauges, NetAddress, VmSpec, WorkerConfig } from '../../../../libs/protocol/src/index.js';
 import { topologyProblems } from '../machine/topology.js';
 import type { MachineBackend, RunResult, VmEnd, VmHandle } from './vm-backend.js';
 
@@ -34,6 +35,7 @@ class MonitorVm implements VmHandle {
   private script: Uint8Array | null;
   scriptDue = false;
   private prev = 0;
+  readonly net: NetAddress;
 
   constructor(
     private readonly monitor: Monitor,
@@ -60,6 +62,8 @@ class MonitorVm implements VmHandle {
       this.closeDisks();
       throw e;
     }
+    const station = VirtualSubnet.station(this.vm);
+    this.net = { station, mac: VirtualSubnet.mac(station) };
     monitor.startVm(this.vm);
     if (this.vm.state !== 'running') {
       const why = this.vm.exit !== null && 'reason' in this.vm.exit ? this.vm.exit.reason : 'it did not start';
@@ -167,7 +171,24 @@ class MonitorVm implements VmHandle {
       cacheLocalMisses: m.cacheMisses.local, cacheRemoteMisses: m.cacheMisses.remote,
       diskCommands: m.disk.reads + m.disk.writes, diskSectors: m.disk.sectorsRead + m.disk.sectorsWritten,
       consoleBytesOut: m.console.bytesOut, consoleBytesIn: m.console.bytesIn,
+      numaHotPages: m.numa.hotPages, numaMigrations: m.numa.migrations, numaReplications: m.numa.replications, numaCollapses: m.numa.collapses,
+      pagesRemapped: m.sharing.remapped, cowCopies: m.sharing.cowCopies,
+      netFramesSent: m.net.framesSent, netFramesReceived: m.net.framesReceived,
+      netBytesCopied: m.net.bytesCopied, netBytesRemapped: m.net.bytesRemapped,
+      netDrops: m.net.drops.noStation + m.net.drops.noBuffer + m.net.drops.tooBig,
     };
+  }
+
+  gauges(): MonitorGauges {
+    const r = this.monitor.numa?.replicaPagesPerNode(this.vm) ?? [];
+    let replicaPages = 0;
+    for (let n = 0; n < r.length; n++) replicaPages += r[n]!;
+    return { replicaPages, sharedPages: this.vm.pmap.sharedMapped };
+  }
+
+  /** Replica pages of the VM on each node now. */
+  replicasPerNode(): ArrayLike<number> {
+    return this.monitor.numa?.replicaPagesPerNode(this.vm) ?? [];
   }
 
   private closeDisks(): void {
@@ -204,7 +225,9 @@ export class MonitorBackend implements MachineBackend {
     this.machine = new Machine({
       cpus: config.cpus, nodes: config.nodes, memoryBytes: config.memoryMiB * 1024 * 1024, timed: config.timed, consoleOutput: () => {},
     });
-    this.monitor = new Monitor(this.machine);
+    // NUMA placement (numa/): the paper's policy or AutoNUMA's; it needs timed mode (the miss
+    // counters are fed by the cache model), so in fast mode it is not built at all.
+    this.monitor = new Monitor(this.machine, { numa: config.numa === 'off' || !config.timed ? false : { strategy: config.numa } });
     this.lastCycles = new Float64Array(config.cpus);
     this.lastIdle = new Float64Array(config.cpus);
   }
@@ -261,6 +284,22 @@ export class MonitorBackend implements MachineBackend {
     for (const vm of [...m.vms]) if (vm.running) m.faultVm(vm, `${why} (on no VM in particular)`);
   }
 
+  /** Cache misses of node n's CPUs since the machine started (timed mode; 0 in fast mode). */
+  private nodeMisses(n: number): { local: number; remote: number } {
+    let local = 0;
+    let remote = 0;
+    const cache = this.machine.cache;
+    if (cache !== null) {
+      for (let p = 0; p < this.machine.cpuCount; p++) {
+        if (this.machine.cpuNode(p) !== n) continue;
+        const st = cache.stats(p);
+        local += st.localMisses;
+        remote += st.remoteMisses;
+      }
+    }
+    return { local, remote };
+  }
+
   snapshot(vmIds: Map<VmHandle, string>): MachineSnapshot {
     const m = this.monitor;
     const cpus = m.cpus.map((cpu, p) => {
@@ -284,12 +323,16 @@ export class MonitorBackend implements MachineBackend {
         if (o === MONITOR_OWNER) monitorPages++;
         else if (o < 0 && o !== NO_OWNER) sharedPages++;
       }
-      const vms: { vmId: string; pages: number }[] = [];
+      const vms: { vmId: string; pages: number; replicaPages: number }[] = [];
+      let replicaPages = 0;
       for (const [vm, h] of this.handles) {
         const id = vmIds.get(h);
-        if (id !== undefined && vm.pmap.pagesPerNode[n]! > 0) vms.push({ vmId: id, pages: vm.pmap.pagesPerNode[n]! });
+        const replicas = h.replicasPerNode()[n] ?? 0;
+        replicaPages += replicas;
+        if (id !== undefined && (vm.pmap.pagesPerNode[n]! > 0 || replicas > 0)) vms.push({ vmId: id, pages: vm.pmap.pagesPerNode[n]!, replicaPages: replicas });
       }
-      return { node: n, totalPages: pages.pagesPerNode, freePages: pages.freeOn(n), monitorPages, sharedPages, vms };
+      const misses = this.nodeMisses(n);
+      return { node: n, totalPages: pages.pagesPerNode, freePages: pages.freeOn(n), monitorPages, sharedPages, replicaPages, localMisses: misses.local, remoteMisses: misses.remote, vms };
     });
     return { at: Date.now(), cycles: m.now, cpus, nodes };
   }

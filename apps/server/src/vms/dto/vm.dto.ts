@@ -4,7 +4,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MACHINE } from '../../../../../libs/machine/src/board/memory-map.js';
-import { VM_STATES, type VmDiskView, type VmState, type VmView } from '../../../../../libs/protocol/src/index.js';
+import { VM_STATES, type NetAddress, type VmDiskView, type VmState, type VmView } from '../../../../../libs/protocol/src/index.js';
 
 export const VM_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 /** Smallest memory the guest kernel boots in comfortably. */
@@ -75,6 +75,11 @@ export class VmDiskDto implements VmDiskView {
   @ApiProperty() sizeBytes!: number;
 }
 
+export class NetAddressDto implements NetAddress {
+  @ApiProperty({ description: 'Station number on the virtual subnet (what `mount -t dnfs STATION:/dir` names)' }) station!: number;
+  @ApiProperty({ description: 'Link address', example: '02:44:49:53:00:01' }) mac!: string;
+}
+
 export class VmDto implements VmView {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
@@ -87,6 +92,7 @@ export class VmDto implements VmView {
   @ApiProperty() bootScript!: string;
   @ApiProperty({ type: [VmDiskDto] }) disks!: VmDiskDto[];
   @ApiProperty({ enum: VM_STATES }) state!: VmState;
+  @ApiProperty({ type: NetAddressDto, nullable: true, description: 'The VM\'s station on the monitor\'s virtual subnet while it runs (null when stopped)' }) net!: NetAddressDto | null;
   @ApiProperty({ type: String, nullable: true, description: 'The open run while the VM is not stopped' }) runId!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'When the open run started (ISO 8601)' }) runStartedAt!: string | null;
   @ApiProperty() createdAt!: string;
