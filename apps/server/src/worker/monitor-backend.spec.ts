@@ -58,11 +58,11 @@ describe('MonitorBackend', () => {
   test('bad topologies are refused with the reason', () => {
     expect(topologyProblems({ cpus: 6, nodes: 4, memoryMiB: 256, timed: false })).toEqual(['4 nodes do not divide 6 CPUs']);
     expect(topologyProblems({ cpus: 8, nodes: 4, memoryMiB: 1000, timed: false })[0]).toMatch(/memory must be 16\.\.496 MiB/);
-    expect(() => new MonitorBackend({ cpus: 0, nodes: 1, memoryMiB: 64, timed: false })).toThrow(/bad machine topology: cpus must be/);
+    expect(() => new MonitorBackend({ cpus: 0, nodes: 1, memoryMiB: 64, timed: false, numa: 'off' })).toThrow(/bad machine topology: cpus must be/);
   });
 
   test('two VMs on one machine; power button; emulator error faults one VM only; disks persist; memory comes back', () => {
-    const m = new MonitorBackend({ cpus: 4, nodes: 2, memoryMiB: 128, timed: false });
+    const m = new MonitorBackend({ cpus: 4, nodes: 2, memoryMiB: 128, timed: false, numa: 'off' });
     const free0 = m.monitor.pages.freeOn(0) + m.monitor.pages.freeOn(1);
     const ca = new Con();
     const cb = new Con();
@@ -121,8 +121,48 @@ describe('MonitorBackend', () => {
     a2.close();
   });
 
+  test('NUMA policy in timed mode; stations on the virtual subnet; DNFS between two VMs after another was destroyed', () => {
+    expect(new MonitorBackend({ cpus: 2, nodes: 2, memoryMiB: 64, timed: false, numa: 'disco' }).monitor.numa).toBeNull();
+    const m = new MonitorBackend({ cpus: 4, nodes: 2, memoryMiB: 128, timed: true, numa: 'disco' });
+    expect(m.monitor.numa).not.toBeNull();
+    // A VM that comes and goes first: the next VMs' stations are 2 and 3, no longer their list index + 1.
+    const x = m.create(spec('x', disks[0]!), () => {});
+    expect(x.net).toEqual({ station: 1, mac: '02:44:49:53:00:01' });
+    x.kill('test');
+    x.close();
+    const cs = new Con();
+    const cc = new Con();
+    const srv = m.create(spec('srv', disks[0]!, { bootScript: 'mkdir -p /export\ncp /bin/sh /export/sh\nnfsd /export &\necho srv-ready' }), cs.put);
+    const cli = m.create(spec('cli', disks[1]!, { homeNode: 1 }), cc.put);
+    expect(srv.net).toEqual({ station: 2, mac: '02:44:49:53:00:02' });
+    expect(cli.net).toEqual({ station: 3, mac: '02:44:49:53:00:03' });
+    // Typed lines are echoed, so a marker counts once typed and once printed.
+    const twice = (text: string, marker: string): boolean => text.split(marker).length > 2;
+    expect(runUntil(m, () => /# $/.test(cc.text) && twice(cs.text, 'srv-ready'), 60_000)).toBe(true);
+    cli.input(Buffer.from(`mkdir -p /mnt; mount -t dnfs ${srv.net!.station}:/export /mnt && cksum /mnt/sh && echo dnfs-ok\n`));
+    const ok = runUntil(m, () => twice(cc.text, 'dnfs-ok'), 60_000);
+    if (!ok) console.log(`server console: ${cs.text.slice(-400)}\nclient console: ${cc.text.slice(-400)}`);
+    expect(ok).toBe(true);
+    const k = cli.counters();
+    expect(k.netFramesReceived).toBeGreaterThan(0);
+    expect(k.netFramesSent).toBeGreaterThan(0);
+    expect(k.netBytesCopied + k.netBytesRemapped).toBeGreaterThan(20_000); // /bin/sh (about 40 KB) came over the subnet
+    expect(srv.counters().netFramesReceived).toBeGreaterThan(0);
+    expect(k.cacheLocalMisses).toBeGreaterThan(0);
+    for (const name of ['numaHotPages', 'numaMigrations', 'numaReplications', 'numaCollapses', 'pagesRemapped', 'cowCopies', 'netDrops'] as const) {
+      expect(typeof k[name]).toBe('number');
+    }
+    const g = cli.gauges();
+    expect(Number.isInteger(g.replicaPages) && Number.isInteger(g.sharedPages)).toBe(true);
+    const snap = m.snapshot(new Map<VmHandle, string>([[srv, 'vm-srv'], [cli, 'vm-cli']]));
+    expect(snap.nodes.reduce((s, n) => s + n.localMisses, 0)).toBeGreaterThan(0);
+    expect(snap.nodes[1]!.vms.find((v) => v.vmId === 'vm-cli')).toMatchObject({ replicaPages: expect.any(Number) });
+    srv.close();
+    cli.close();
+  });
+
   test('a kernel that cannot load is a start error, and leaves nothing behind', () => {
-    const m = new MonitorBackend({ cpus: 2, nodes: 1, memoryMiB: 64, timed: false });
+    const m = new MonitorBackend({ cpus: 2, nodes: 1, memoryMiB: 64, timed: false, numa: 'off' });
     const free = m.monitor.pages.freeOn(0);
     expect(() => m.create(spec('x', disks[1]!, { kernelPath: kernelImages()[DEFAULT_KERNEL]!.replace('kernel-disco', 'kernel-bare') }), () => {})).toThrow(/kernel/);
     expect(m.monitor.vms).toHaveLength(0);
