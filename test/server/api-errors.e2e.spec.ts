@@ -201,9 +201,15 @@ describe('rate limit', () => {
 describe('configuration', () => {
   test('bad environment: disco serve exits 2 naming each variable', () => {
     const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'disco'), 'serve'], {
-      env: { ...process.env, PORT: 'eighty', DISCO_NODES: '3', DISCO_TIMED: 'maybe', DISCO_DATA_DIR: data.dir }, encoding: 'utf8',
+      env: { ...process.env, PORT: 'eighty', DISCO_NODES: '3', DISCO_TIMED: 'maybe', DISCO_NUMA: 'sometimes', DISCO_DATA_DIR: data.dir }, encoding: 'utf8',
     });
     expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/DISCO_NUMA must be on .*, autonuma .* or off \(got "sometimes"\)/);
+    const fast = spawnSync(process.execPath, [join(repoRoot, 'bin', 'disco'), 'serve'], {
+      env: { ...process.env, PORT: '0', DISCO_TIMED: '0', DISCO_NUMA: 'autonuma', DISCO_DATA_DIR: data.dir }, encoding: 'utf8',
+    });
+    expect(fast.status).toBe(2);
+    expect(fast.stderr).toMatch(/DISCO_NUMA=autonuma needs the timed model/);
     expect(r.stderr).toMatch(/DISCO_TIMED must be 0 \(fast\) or 1/);
     expect(r.stderr).toMatch(/PORT must be a whole number/);
     expect(r.stderr).toMatch(/DISCO_NODES \(3\) must divide DISCO_CPUS \(8\)/);
