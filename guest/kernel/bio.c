@@ -11,6 +11,7 @@
 
 #define DISK 0
 #define B_FLUSH 0x100            /* queue entry: a flush command, no data */
+#define B_PAGE 0x200             /* queue entry: read a whole page from sector blockno */
 
 static struct spinlock disk_lock = SPINLOCK_INIT("disk");
 static struct buf *queue;        /* head is in progress */
@@ -36,6 +37,9 @@ static void unhash(struct buf *b) {
 
 static void disk_start(struct buf *b) {
   if (b->flags & B_FLUSH) hal_disk_start_flush(DISK);
+#if HAL_DIRECT_PAGE_IO
+  else if (b->flags & B_PAGE) hal_disk_start(DISK, b->blockno, PGSIZE / 512, KPA(b->data), false);
+#endif
   else hal_disk_start(DISK, b->blockno * secs_per_block, secs_per_block, KPA(b->data), (b->flags & B_DIRTY) != 0);
 }
 
@@ -48,7 +52,7 @@ static void disk_poll_locked(void) {
     queue = b->qnext;
     b->io_error = st == DISK_FAILED;
     b->io_done = true;
-    if (!b->io_error && !(b->flags & B_FLUSH)) {
+    if (!b->io_error && !(b->flags & B_FLUSH) && !(HAL_DIRECT_PAGE_IO && (b->flags & B_PAGE))) {
       b->flags &= ~B_DIRTY;
       b->flags |= B_VALID;
     }
@@ -118,6 +122,19 @@ int disk_read_raw(u32 off, void *dst, u32 bytes) {
   kfree(page);
   return r;
 }
+
+#if HAL_DIRECT_PAGE_IO
+/* Read the page at `sector` of disk 0 (8 sectors) straight into the page-aligned `page`,
+ * bypassing the buffer cache: one command the monitor may serve from its disk cache. */
+int disk_read_page(u32 sector, void *page) {
+  struct buf b;
+  memset(&b, 0, sizeof b);
+  b.flags = B_PAGE;
+  b.blockno = sector;
+  b.data = page;
+  return disk_rw(&b);
+}
+#endif
 
 u32 disk_blocks(u32 bsize) {
   return hal_disk_present(DISK) ? (u32)(((u64)hal_disk_sectors(DISK) * 512) / bsize) : 0;

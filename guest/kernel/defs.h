@@ -114,6 +114,7 @@ void fpu_restore(const u64 regs[16], u32 fcsr);
 /* pcache.c */
 void *pcache_get(struct inode *ip, u32 off);
 void *pcache_lookup(struct inode *ip, u32 off);
+int pcache_read(struct inode *ip, uaddr_t dst, u32 off, u32 n);
 void *pcache_insert(struct inode *ip, u32 off, void *page);
 void pcache_invalidate(struct inode *ip);
 u32 pcache_shrink(u32 n);
@@ -180,6 +181,7 @@ void syscall(struct trapframe *tf);
 /* bio.c */
 void disk_flush(void);
 int disk_read_raw(u32 off, void *dst, u32 bytes);
+int disk_read_page(u32 sector, void *page);
 u32 disk_blocks(u32 bsize);
 void binit(u32 bsize);
 struct buf *bread(u32 blockno);
@@ -205,6 +207,7 @@ struct inode *ialloc(struct inode *parent, u16 mode);
 u32 bmap(struct inode *ip, u32 bn, bool alloc);
 void itrunc(struct inode *ip, u32 size);
 int readi(struct inode *ip, bool user, u32 dst, u32 off, u32 n);
+int readpage_direct(struct inode *ip, u32 off, void *page);
 int writei(struct inode *ip, bool user, u32 src, u32 off, u32 n);
 void stati(struct inode *ip, struct stat64 *st);
 u32 inode_rdev(struct inode *ip);

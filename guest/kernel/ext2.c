@@ -8,6 +8,7 @@
 #include "fs.h"
 #include "net.h"
 #include "proc.h"
+#include "hal.h"
 
 static struct {
   struct ext2_super sb;
@@ -498,6 +499,22 @@ void itrunc(struct inode *ip, u32 size) {
 }
 
 /* ---- contents ------------------------------------------------------------------------------ */
+
+#if HAL_DIRECT_PAGE_IO
+/* Fill `page` with bytes [off, off + PGSIZE) of a locked inode by one page-sized disk read,
+ * when the file covers the whole page and its blocks there are consecutive on disk (as the
+ * image writer lays files out). 0, or -1 when not possible (the caller uses readi). */
+int readpage_direct(struct inode *ip, u32 off, void *page) {
+  if (ip->dev == DEV_PROC || nfs_dev(ip->dev) || off % PGSIZE != 0) return -1;
+  if (off + PGSIZE > ip->d.i_size || off + PGSIZE < off) return -1;
+  u32 per = PGSIZE / fs.bsize;
+  u32 first = bmap(ip, off / fs.bsize, false);
+  if (first == 0) return -1;
+  for (u32 i = 1; i < per; i++)
+    if (bmap(ip, off / fs.bsize + i, false) != first + i) return -1;
+  return disk_read_page(first * (fs.bsize / 512), page) == 0 ? 0 : -1;
+}
+#endif
 
 /* Read n bytes at off of a locked inode to dst (a user address if user). Bytes read, or
  * -EFAULT if the destination faulted before anything was copied. */

@@ -23,6 +23,15 @@ struct node_mem {
 
 static struct page *pages;     /* indexed by physical page number */
 static u32 npages;
+#if HAL_PAGE_HINTS
+/* Free lists are linked through this side array (indexed by page number) rather than through
+ * the pages' first words: a freed page is handed back to the monitor (hal_page_free), so its
+ * contents are gone, and building the list at boot touches no free page. */
+static void **free_next;
+#define NEXT_FREE(p) free_next[KPA(p) >> PGSHIFT]
+#else
+#define NEXT_FREE(p) (*(void **)(p))
+#endif
 static struct node_mem nodes[NNODE];
 static int nnodes;
 
@@ -46,8 +55,14 @@ void kinit(void) {
   /* The page records sit right after the kernel image. */
   paddr_t first = PGROUNDUP(KPA(_end));
   pages = KVA(first);
+#if HAL_PAGE_HINTS
+  u32 bytes = PGROUNDUP(npages * (sizeof(struct page) + sizeof(void *)));
+  memset(pages, 0, bytes);
+  free_next = (void **)(pages + npages);
+#else
   u32 bytes = PGROUNDUP(npages * sizeof(struct page));
   memset(pages, 0, bytes);
+#endif
   paddr_t reserved_end = first + bytes;
   for (int n = 0; n < nnodes; n++) {
     struct node_mem *nm = &nodes[n];
@@ -57,7 +72,7 @@ void kinit(void) {
     if (s < reserved_end && e > first) s = reserved_end;
     for (paddr_t pa = PGROUNDDOWN(e) - PGSIZE; pa >= PGROUNDUP(s) && pa < e; pa -= PGSIZE) {
       pages[pa >> PGSHIFT].node = (u16)n;
-      *(void **)KVA(pa) = nm->free;
+      NEXT_FREE(KVA(pa)) = nm->free;
       nm->free = KVA(pa);
       nm->nfree++;
       if (pa == 0) break;
@@ -70,7 +85,7 @@ static void *take(struct node_mem *nm) {
   acquire(&nm->lock);
   void *p = nm->free;
   if (p != NULL) {
-    nm->free = *(void **)p;
+    nm->free = NEXT_FREE(p);
     nm->nfree--;
   }
   release(&nm->lock);
@@ -119,8 +134,11 @@ void kfree(void *kva) {
   if (pg->ref == 0) panic("kfree: page %p not in use", kva);
   if (__atomic_sub_fetch(&pg->ref, 1, __ATOMIC_ACQ_REL) != 0) return;
   struct node_mem *nm = &nodes[pg->node];
+#if HAL_PAGE_HINTS
+  hal_page_free(kva);
+#endif
   acquire(&nm->lock);
-  *(void **)kva = nm->free;
+  NEXT_FREE(kva) = nm->free;
   nm->free = kva;
   nm->nfree++;
   release(&nm->lock);

@@ -1,5 +1,5 @@
 // `disco boot --monitor`: argument errors, two VMs running a script at once with labelled
-// consoles, one script per VM, and the exit status. Runs the built CLI (npm test builds first).
+// consoles, one script per VM, the shared COW base with persistent overlays, and the exit status. Runs the built CLI (npm test builds first).
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,6 +36,26 @@ suite('disco boot --monitor', () => {
       expect(r.stdout).toMatch(/^\[vm1\] I am the second\r?$/m);
       expect(r.stdout).toMatch(/^\[vm1\] reboot: power down/m);
       expect(r.status).toBe(0);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('boots VMs from one shared base image; --persistent keeps each VM\'s changes across runs; --metrics shows the sharing', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'cow-cli-'));
+    try {
+      const dir = join(tmp, 'overlays');
+      const first = disco(['boot', '--monitor', '--vms', '2', '--mem', '32', '--persistent', dir, '--script', '-', '--metrics', '--timeout', '60'], 'cat /etc/rc > /dev/null\necho mine > /note\npoweroff\n');
+      expect(first.status).toBe(0);
+      expect(first.stderr).toMatch(/disco boot: sharing: \d+ shared machine pages mapped by \d+ guest pages; disk cache \d+ pages/);
+      expect(first.stderr).toMatch(/disco boot: footprint: virtual [0-9.]+ MiB \(kernel text/);
+      expect(existsSync(join(dir, 'vm0.cow')) && existsSync(join(dir, 'vm1.cow'))).toBe(true);
+      const again = disco(['boot', '--monitor', '--vms', '2', '--mem', '32', '--persistent', dir, '--script', '-', '--timeout', '60'], 'cat /note\npoweroff\n');
+      expect(again.stdout).toMatch(/^\[vm0\] mine\r?$/m);
+      expect(again.stdout).toMatch(/^\[vm1\] mine\r?$/m);
+      const plain = disco(['boot', '--monitor', '--mem', '32', '--script', '-', '--timeout', '60'], 'cat /note\npoweroff\n');
+      expect(plain.stdout).toMatch(/cat: \/note: No such file/);
+      expect(disco(['boot', '--monitor', '--private-disks', '--persistent', dir]).stderr).toContain('exclude each other');
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

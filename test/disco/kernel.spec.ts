@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { defaultMonitorKernelPath, MonitorSession, type VmConsole } from '../../apps/cli/src/commands/monitor-session.js';
 import { physFrames } from '../../libs/disco/src/memory/phys-tlb.js';
+import { SHARED_OWNER } from '../../libs/disco/src/memory/memmap.js';
 import { e2fsck, makeImage } from '../guest/support.js';
 
 const FIXED_CLOCK = (): number => Date.UTC(2026, 0, 1);
@@ -29,7 +30,7 @@ function run(c: VmConsole, cmd: string, hostMs = 60_000): string {
   return lines.join('\n') + (lines.length > 0 ? '\n' : '');
 }
 
-/** Every valid physical TLB frame of a CPU running a vCPU belongs to that VM (or is its special page). */
+/** Every valid physical TLB frame of a CPU running a vCPU belongs to that VM, is its special page, or is a shared page (kernel text, disk cache) its pmap maps. */
 function checkTlbs(s: MonitorSession): void {
   const m = s.monitor;
   for (let p = 0; p < m.cpus.length; p++) {
@@ -38,6 +39,7 @@ function checkTlbs(s: MonitorSession): void {
     for (const e of physFrames(m.cpus[p])) {
       if (e.frame === v.spPage) continue;
       const gp = m.pages.guestPage[e.frame];
+      if (m.pages.owner[e.frame] === SHARED_OWNER && v.vm.pmap.machinePage.includes(e.frame)) continue;
       if (m.pages.owner[e.frame] !== v.vm.id || v.vm.pmap.machinePage[gp] !== e.frame) {
         throw new Error(`CPU ${p} running ${v.vm.name} maps 0x${e.vpn2.toString(16)} to foreign machine frame 0x${e.frame.toString(16)}`);
       }

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { defaultMonitorKernelPath, MonitorSession } from '../../apps/cli/src/commands/monitor-session.js';
 import { GUEST_VSEG } from '../../libs/disco/src/abi/monitor-abi.js';
 import { physFrames } from '../../libs/disco/src/memory/phys-tlb.js';
+import { SHARED_OWNER } from '../../libs/disco/src/memory/memmap.js';
 import { parseElf } from '../../libs/machine/src/loader/elf.js';
 import { makeImage } from '../guest/support.js';
 
@@ -21,6 +22,8 @@ function checkTlbs(s: MonitorSession): void {
     if (v === null) continue;
     for (const e of physFrames(m.cpus[p])) {
       if (e.frame === v.spPage) continue;
+      // A shared page (kernel text shared between VMs when NUMA is off, the disk cache) its pmap maps.
+      if (m.pages.owner[e.frame] === SHARED_OWNER && v.vm.pmap.machinePage.includes(e.frame)) continue;
       const gp = m.pages.guestPage[e.frame];
       const ok = m.pages.owner[e.frame] === v.vm.id && gp >= 0 && (m.numa?.copies(v.vm, gp) ?? [v.vm.pmap.machinePage[gp]]).includes(e.frame);
       if (!ok) throw new Error(`CPU ${p} maps foreign frame 0x${e.frame.toString(16)}`);

@@ -4,6 +4,7 @@
 
 import { EXC_NAMES } from '../../machine/src/cp0/regs.js';
 import { MCALL } from './abi/monitor-abi.js';
+import type { VmFootprint } from './memory/footprint.js';
 
 export const C = {
   CY_USER: 0,
@@ -55,7 +56,11 @@ export const C = {
   NUMA_MIGRATE_CY: 39,
   NUMA_REPLICATE_CY: 40,
   NUMA_COLLAPSE_CY: 41,
-  COUNT: 42,
+  /** COW disk reads: whole pages mapped from the global disk cache / read from the base (and offered to the cache) / composed with the VM's overlay. */
+  DCACHE_HITS: 42,
+  DCACHE_MISSES: 43,
+  DCACHE_OVERLAY: 44,
+  COUNT: 45,
 } as const;
 
 /** Emulated privileged instructions, by kind. */
@@ -158,7 +163,13 @@ export interface MetricsSnapshot {
   pagesZeroed: number;
   shootdowns: number;
   /** Shared machine pages: guest pages mapping one now, remaps, copy-on-write copies and reuses. */
-  sharing: { sharedPages: number; remapped: number; cowCopies: number; cowReused: number };
+  sharing: {
+    sharedPages: number; remapped: number; cowCopies: number; cowReused: number;
+    /** COW disk reads by whole page: mapped from the disk cache, read from the base, composed with the overlay. */
+    diskCacheHits: number; diskCacheMisses: number; overlayPages: number;
+  };
+  /** Virtual vs machine footprint by kind (memory/footprint.ts); filled by Monitor.vmMetrics. */
+  footprint?: VmFootprint;
   cacheMisses: { local: number; remote: number };
   /**
    * NUMA placement (numa/): hot pages handled, migrations, replications, collapses, pages left
@@ -221,7 +232,10 @@ export function snapshot(k: Counters, pagesPerNode: ArrayLike<number>, sharedPag
     pagesPerNode: Array.from(pagesPerNode),
     pagesZeroed: c[C.PAGES_ZEROED],
     shootdowns: c[C.SHOOTDOWNS],
-    sharing: { sharedPages, remapped: c[C.PAGES_REMAPPED], cowCopies: c[C.COW_COPIES], cowReused: c[C.COW_REUSED] },
+    sharing: {
+      sharedPages, remapped: c[C.PAGES_REMAPPED], cowCopies: c[C.COW_COPIES], cowReused: c[C.COW_REUSED],
+      diskCacheHits: c[C.DCACHE_HITS], diskCacheMisses: c[C.DCACHE_MISSES], overlayPages: c[C.DCACHE_OVERLAY],
+    },
     cacheMisses: { local: c[C.CACHE_LOCAL], remote: c[C.CACHE_REMOTE] },
     numa: {
       hotPages: c[C.NUMA_HOT], migrations: c[C.NUMA_MIGRATIONS], replications: c[C.NUMA_REPLICATIONS], collapses: c[C.NUMA_COLLAPSES],

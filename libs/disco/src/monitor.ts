@@ -10,6 +10,11 @@ import { STATUS } from '../../machine/src/cp0/regs.js';
 import { BOOT_REG, DISK_STATE, GUEST_VSEG, VIRQ } from './abi/monitor-abi.js';
 import { type CostTable, makeCostTable } from './costs.js';
 import { VirtualSubnet } from './io/net.js';
+import { CowDisk } from './io/cow-disk.js';
+import { shareKernelText } from './io/cow-read.js';
+import { DiskCache, type DiskCacheStats } from './io/disk-cache.js';
+import { DiskConfigError, DiskRegistry } from './io/disk-config.js';
+import { footprintOf, machineFootprint, type MachineFootprint, PAGE_CLASS, type VmFootprint } from './memory/footprint.js';
 import { MachinePages, MONITOR_OWNER, PAGE_BYTES } from './memory/memmap.js';
 import { OUT_OF_MEMORY, PAGE_FLAG } from './memory/pmap.js';
 import { remapPage, writeFault } from './memory/sharing.js';
@@ -33,6 +38,10 @@ export interface MonitorOptions {
   largeSsegPages?: boolean;
   /** Wall clock for RTC_READ at time 0, ms since the epoch (default Date.now()). */
   clock?: () => number;
+  /** Most machine pages the global disk cache holds (default a quarter of machine memory; 0: no cache). */
+  diskCachePages?: number;
+  /** Share the kernel's text pages between VMs booted from the same kernel image (default: true unless `numa` is on, which replicates text per node instead). */
+  shareKernelText?: boolean;
   /**
    * NUMA page migration and replication (numa/, timed mode only: the miss counters need the
    * cache model): true for DEFAULT_NUMA_POLICY, or policy overrides. Default off.
@@ -51,6 +60,9 @@ export interface MachineMetrics {
   total: MetricsSnapshot;
   vms: Record<string, MetricsSnapshot & { state: string; exit: VmExit | null; boots: number }>;
   freePagesPerNode: number[];
+  /** Virtual vs machine footprint of the whole machine (memory/footprint.ts). */
+  footprint: MachineFootprint;
+  diskCache: DiskCacheStats;
   /** Per node: guest pages (masters), replica pages, free pages, and cache misses by the node's CPUs (timed mode). */
   nodes: { pages: number; replicaPages: number; freePages: number; localMisses: number; remoteMisses: number; localMissRatio: number }[];
 }
@@ -93,6 +105,11 @@ export class Monitor implements ExceptionHandler {
    * numa/); returns the page's machine page afterwards or -1. Null while nothing replicates.
    */
   replicaWriteFault: ((cpu: Cpu | null, by: VCpu | null, vm: Vm, gp: number) => number) | null = null;
+  /** The global disk cache (io/disk-cache.ts): base-image pages shared by COW disks' readers. */
+  readonly diskCache: DiskCache;
+  /** Host files behind the VMs' disks: base images, exclusivity (io/disk-config.ts). */
+  readonly disks = new DiskRegistry();
+  readonly shareKernelText: boolean;
   /** The NUMA placement mechanism, or null when off. */
   readonly numa: Numa | null;
 
@@ -108,6 +125,10 @@ export class Monitor implements ExceptionHandler {
     this.quantum = opts.quantum ?? machine.quantum;
     this.sliceCycles = (opts.sliceQuanta ?? 10) * this.quantum;
     this.largeSsegPages = opts.largeSsegPages ?? true;
+    // With NUMA placement on, kernel text is replicated per node instead (numa/).
+    this.shareKernelText = opts.shareKernelText ?? (opts.numa === undefined || opts.numa === false);
+    this.diskCache = new DiskCache(this.pages, opts.diskCachePages ?? Math.floor(this.pages.pages / 4), Math.floor(this.pages.pages / 64));
+    this.pages.reclaim = (n) => this.diskCache.reclaim(n);
     const p = machine.cpuCount;
     this.current = new Array(p).fill(null);
     this.assigned = new Array(p).fill(null);
@@ -170,12 +191,20 @@ export class Monitor implements ExceptionHandler {
       homes.push(best);
     }
     const id = this.nextVmId++;
+    let opened: ReturnType<DiskRegistry['open']>;
+    try {
+      opened = this.disks.open(config.disks ?? []);
+    } catch (e) {
+      if (e instanceof DiskConfigError) throw new RangeError(e.message);
+      throw e;
+    }
     const spPages = homes.map((h) => {
       const pg = this.pages.alloc(this.machine.cpuNode(h), MONITOR_OWNER, -1);
       if (pg < 0) throw new RangeError('out of machine memory for special pages');
       return pg;
     });
-    const vm = new Vm(id, config, this.pages, this.ram8, this.ram32, spPages);
+    const vm = new Vm(id, config, this.pages, this.ram8, this.ram32, spPages, opened.backends);
+    this.disks.register(vm, opened);
     vm.homeNode = node;
     vm.onProtectedWrite = (gp) => writeFault(this, null, null, vm, gp);
     vm.vcpus.forEach((v, i) => {
@@ -199,6 +228,15 @@ export class Monitor implements ExceptionHandler {
   startVm(vm: Vm): void {
     this.unloadVm(vm);
     vm.pmap.clear();
+    vm.pageClass.fill(PAGE_CLASS.KERNEL_DATA);
+    const busy = this.disks.claim(vm);
+    if (busy !== null) {
+      vm.state = 'stopped';
+      vm.exit = { kind: 'fault', reason: busy };
+      for (const v of vm.vcpus) v.state = VCPU_STATE.Stopped;
+      vm.config.onStateChange?.(vm);
+      return;
+    }
     this.numa?.vmStarted(vm);
     for (const v of vm.vcpus) v.reset();
     for (const d of vm.disks) d?.reset();
@@ -210,8 +248,10 @@ export class Monitor implements ExceptionHandler {
       vm.state = 'stopped';
       vm.exit = { kind: 'fault', reason: `kernel: ${loaded.error}` };
       for (const v of vm.vcpus) v.state = VCPU_STATE.Stopped;
+      this.disks.release(vm);
       return;
     }
+    shareKernelText(this, vm, this.shareKernelText);
     vm.state = 'running';
     vm.paused = false;
     vm.boots++;
@@ -258,6 +298,9 @@ export class Monitor implements ExceptionHandler {
     for (const v of vm.vcpus) v.state = VCPU_STATE.Stopped;
     this.unloadVm(vm);
     vm.pmap.clear();
+    // Non-persistent COW disks lose their changes at power-off (paper §4.2.5).
+    for (const d of vm.disks) if (d !== undefined && d.backend instanceof CowDisk && !d.backend.persistent) d.backend.overlay.discard();
+    this.disks.release(vm);
     vm.config.onStateChange?.(vm);
   }
 
@@ -299,6 +342,8 @@ export class Monitor implements ExceptionHandler {
       if (v.l2 !== null) this.pages.releaseChunk(v.l2Base / PAGE_BYTES);
     }
     this.vms.splice(i, 1);
+    // Cache entries of images (base disks, kernel text) no remaining VM uses give their memory back.
+    for (const img of this.disks.forget(vm)) this.diskCache.dropImage(img);
   }
 
   /** The VM's virtual power button: posts VIRQ POWER to vCPU 0 (the guest decides how to shut down). False if it is not running. */
@@ -439,6 +484,7 @@ export class Monitor implements ExceptionHandler {
   /** PAGE_ZERO hint: the page's contents become zero (an unallocated page already is). */
   zeroGuestPage(cpu: Cpu, v: VCpu, gp: number): void {
     const pmap = v.vm.pmap;
+    v.vm.pageClass[gp] = PAGE_CLASS.KERNEL_DATA;
     let mp = pmap.machinePage[gp];
     if (mp < 0) return;
     if ((pmap.flags[gp] & PAGE_FLAG.SHARED) !== 0) {
@@ -461,6 +507,7 @@ export class Monitor implements ExceptionHandler {
   /** PAGE_FREE hint: take the machine page away (TLB shootdown through the memmap); the next touch gets a zero page. */
   freeGuestPage(cpu: Cpu, v: VCpu, gp: number): void {
     const vm = v.vm;
+    vm.pageClass[gp] = PAGE_CLASS.KERNEL_DATA;
     const mp = vm.pmap.machinePage[gp];
     if (mp < 0) return;
     if ((vm.pmap.flags[gp] & PAGE_FLAG.REPLICATED) !== 0 && writeFault(this, cpu, v, vm, gp) < 0) return;
@@ -487,10 +534,10 @@ export class Monitor implements ExceptionHandler {
   }
 
   /** A disk command was issued: complete it now or after the modelled latency. */
-  diskIssued(vm: Vm, unit: number, cycles: number, sectors: number): void {
+  diskIssued(vm: Vm, unit: number, cycles: number, sectors: number, immediate = false): void {
     const d = vm.disks[unit]!;
     const lat = vm.diskLatency;
-    if (lat === undefined) {
+    if (lat === undefined || immediate) {
       d.state = d.result;
       this.post(vm.vcpus[0], VIRQ.DISK0 << unit, null, null);
       return;
@@ -729,11 +776,14 @@ export class Monitor implements ExceptionHandler {
 
   // ---- metrics -----------------------------------------------------------------------------
 
-  vmMetrics(vm: Vm): MetricsSnapshot {
+  vmMetrics(vm: Vm, footprint?: VmFootprint): MetricsSnapshot {
     const k = new Counters();
     k.add(vm.counters);
     if (vm.running) for (const v of vm.vcpus) if (v.state === VCPU_STATE.Waiting) k.c[C.CY_IDLE] += Math.max(0, this.now - v.waitStart);
-    return snapshot(k, vm.pmap.pagesPerNode, vm.pmap.sharedMapped, this.numa?.replicaPagesPerNode(vm) ?? []);
+    return {
+      ...snapshot(k, vm.pmap.pagesPerNode, vm.pmap.sharedMapped, this.numa?.replicaPagesPerNode(vm) ?? []),
+      footprint: footprint ?? footprintOf(vm, this.vms),
+    };
   }
 
   metrics(costTableName: string): MachineMetrics {
@@ -742,13 +792,14 @@ export class Monitor implements ExceptionHandler {
     const vms: MachineMetrics['vms'] = {};
     const replicas = new Float64Array(this.machine.nodeCount);
     let shared = 0;
+    const fp = machineFootprint(this.vms, this.pages, this.diskCache.machinePages());
     for (const vm of this.vms) {
       sum.add(vm.counters);
       shared += vm.pmap.sharedMapped;
       for (let n = 0; n < pages.length; n++) pages[n] += vm.pmap.pagesPerNode[n];
       const r = this.numa?.replicaPagesPerNode(vm) ?? [];
       for (let n = 0; n < r.length; n++) replicas[n] += r[n];
-      vms[vm.name] = { ...this.vmMetrics(vm), state: vm.state, exit: vm.exit, boots: vm.boots };
+      vms[vm.name] = { ...this.vmMetrics(vm, fp.vms.get(vm)), state: vm.state, exit: vm.exit, boots: vm.boots };
     }
     let idle = 0;
     for (let p = 0; p < this.physIdle.length; p++) idle += this.physIdle[p];
@@ -760,6 +811,8 @@ export class Monitor implements ExceptionHandler {
       total: snapshot(sum, pages, shared, replicas),
       vms,
       freePagesPerNode: Array.from({ length: this.machine.nodeCount }, (_, n) => this.pages.freeOn(n)),
+      footprint: fp.machine,
+      diskCache: this.diskCache.stats(),
       nodes: Array.from({ length: this.machine.nodeCount }, (_, n) => {
         let local = 0;
         let remote = 0;
@@ -776,6 +829,12 @@ export class Monitor implements ExceptionHandler {
         return { pages: pages[n], replicaPages: replicas[n], freePages: this.pages.freeOn(n), localMisses: local, remoteMisses: remote, localMissRatio: all > 0 ? local / all : 0 };
       }),
     };
+  }
+
+  /** Close the host files of every VM's disks (base images, private images, overlay files). */
+  closeDisks(): void {
+    this.diskCache.clear();
+    this.disks.close();
   }
 }
 

@@ -7,6 +7,7 @@ import { parseElf } from '../../machine/src/loader/elf.js';
 import { GUEST_VSEG } from './abi/monitor-abi.js';
 import { VirtualConsole } from './io/console.js';
 import { type DiskLatency, VirtualDisk } from './io/disk.js';
+import type { VmDisk } from './io/disk-config.js';
 import { CHUNK_SHIFT, MachinePages, PAGE_BYTES, PAGE_SHIFT } from './memory/memmap.js';
 import { PAGE_FLAG, Pmap } from './memory/pmap.js';
 import { Counters } from './metrics.js';
@@ -20,8 +21,12 @@ export interface VmConfig {
   memoryMiB?: number;
   vcpus?: number;
   cmdline?: string;
-  /** Disks 0..3 (private, persistent: the backend's own storage). */
-  disks?: (BlockBackend | undefined)[];
+  /**
+   * Disks 0..3: a BlockBackend (private, persistent: the backend's own storage) or a DiskConfig
+   * (io/disk-config.ts): { kind: 'private', path }, { kind: 'cow', base } (changes dropped at
+   * power-off), { kind: 'cow-persistent', base, overlay } (changes kept in the overlay file).
+   */
+  disks?: (VmDisk | undefined)[];
   diskLatency?: DiskLatency;
   /** Console output, one byte at a time (default: discarded). */
   console?: (byte: number) => void;
@@ -77,6 +82,8 @@ export class Vm {
   homeNode = 0;
   /** Make a write-protected guest page writable (set by the monitor: memory/sharing.ts); its machine page or -1. */
   onProtectedWrite: (gp: number) => number = () => -1;
+  /** What each guest page holds, as far as the monitor saw (PAGE_CLASS, memory/footprint.ts). */
+  readonly pageClass: Uint8Array;
 
   constructor(
     readonly id: number,
@@ -85,6 +92,8 @@ export class Vm {
     ram: Uint8Array,
     ram32: Int32Array,
     spPages: number[],
+    /** The disks' backends (DiskConfigs opened by the monitor); default config.disks as backends. */
+    backends?: (BlockBackend | undefined)[],
   ) {
     this.name = config.name ?? `vm${id}`;
     const mib = config.memoryMiB ?? 32;
@@ -94,7 +103,9 @@ export class Vm {
     this.pmap = new Pmap(id, this.memoryBytes, pages, ram);
     const n = config.vcpus ?? 1;
     for (let i = 0; i < n; i++) this.vcpus.push(new VCpu(i, this, spPages[i], config.tlbEntries ?? 64, config.l2tlb ?? true));
-    this.disks = [0, 1, 2, 3].map((u) => (config.disks?.[u] ? new VirtualDisk(config.disks[u]!) : undefined));
+    const b = backends ?? (config.disks as (BlockBackend | undefined)[] | undefined);
+    this.disks = [0, 1, 2, 3].map((u) => (b?.[u] ? new VirtualDisk(b[u]!) : undefined));
+    this.pageClass = new Uint8Array(this.pmap.guestPages);
     this.console = new VirtualConsole(config.console ?? (() => {}));
     this.watchdogCycles = config.watchdogCycles ?? 400_000_000;
     this.diskLatency = config.diskLatency;
@@ -168,9 +179,10 @@ export class Vm {
       if (va < GUEST_VSEG.KSEG_BASE || pa + seg.memsz > this.memoryBytes) {
         return { error: `segment at 0x${va.toString(16)} (+${seg.memsz} bytes) is not inside the VM's sseg direct map (${this.memoryBytes} bytes)` };
       }
-      const bytes = new Uint8Array(seg.memsz);
-      bytes.set(this.config.kernel.subarray(seg.offset, seg.offset + seg.filesz));
-      if (!this.writeGuest(pa, bytes)) return { error: 'out of machine memory loading the kernel' };
+      // Only the file bytes are written: fresh guest memory is zero, so bss-like parts
+      // (memsz beyond filesz) get machine pages only when the kernel touches them.
+      const bytes = this.config.kernel.subarray(seg.offset, seg.offset + seg.filesz);
+      if (bytes.length > 0 && !this.writeGuest(pa, bytes)) return { error: 'out of machine memory loading the kernel' };
     }
     const cmd = this.config.cmdline ?? '';
     if (cmd !== '') {

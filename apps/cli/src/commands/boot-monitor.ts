@@ -1,6 +1,7 @@
 // `disco boot --monitor ...`: boot the guest kernel's monitor port (guest/images/kernel-disco.elf)
-// in N VMs under the Disco monitor on one emulated machine, each with a private copy of the
-// root disk. Console output is labelled "[vmK] " per line when there is more than one VM.
+// in N VMs under the Disco monitor on one emulated machine, all booting from one shared base
+// root image through copy-on-write disks (the global disk cache shares the pages they read), or
+// each with a private copy (--private-disks). Console output is labelled "[vmK] " per line when there is more than one VM.
 // Scripts (--script, repeatable: the k-th goes to VM k, a single one to every VM) are typed
 // line by line, each once that VM's prompt is back, all VMs at once.
 
@@ -10,12 +11,29 @@ import { join } from 'node:path';
 import { MACHINE } from '../../../../libs/machine/src/board/memory-map.js';
 import { COST_TABLE_NAME, describeCosts, makeCostTable } from '../../../../libs/disco/src/costs.js';
 import { buildRootImage, DEFAULT_PROMPT, type GuestEnd } from './boot-session.js';
-import { defaultMonitorKernelPath, MonitorSession, type VmConsole } from './monitor-session.js';
+import { defaultMonitorKernelPath, MonitorSession, type VmConsole, type VmSpec } from './monitor-session.js';
+import type { MachineMetrics } from '../../../../libs/disco/src/monitor.js';
+
+const mib = (bytes: number): string => (bytes / 1048576).toFixed(1);
+
+/** The memory-sharing counters and footprints of a run, one line each. */
+export function sharingSummary(mt: MachineMetrics): string {
+  const t = mt.total.sharing;
+  const f = mt.footprint;
+  const split = (s: typeof f.machine): string =>
+    `kernel text ${mib(s.kernelText)}, kernel data ${mib(s.kernelData)}, buffer cache ${mib(s.bufferCache)}, user ${mib(s.user)}, monitor ${mib(s.monitor)}`;
+  return `disco boot: sharing: ${f.sharedMachinePages} shared machine pages mapped by ${f.sharedGuestPages} guest pages; ` +
+    `disk cache ${mt.diskCache.pages} pages (${mt.diskCache.unmappedPages} unmapped), hits ${t.diskCacheHits}, misses ${t.diskCacheMisses}, overlay pages ${t.overlayPages}; ` +
+    `copy-on-write copies ${t.cowCopies}, reuses ${t.cowReused}; remapped ${t.remapped}\n` +
+    `disco boot: footprint: virtual ${mib(f.virtual.total)} MiB (${split(f.virtual)}); machine ${mib(f.machine.total)} MiB (${split(f.machine)})\n`;
+}
 
 export const MONITOR_USAGE = `usage: disco boot --monitor [options]
 
-Boots the guest kernel's monitor port in VMs under the Disco monitor. Each VM gets a private
-copy of the root disk (the default image, or --root IMG used in place for a single VM).
+Boots the guest kernel's monitor port in VMs under the Disco monitor. Every VM boots from one
+shared base root image (the default image, or --root IMG, never written) through a
+copy-on-write disk: its writes stay private and are dropped at power-off (kept in an overlay
+file with --persistent DIR). A single VM with --root IMG uses the image in place instead.
 Without --script the console of VM 0 is this terminal (Ctrl-] then q quits).
 
   --monitor          run under the Disco monitor (required for these options)
@@ -25,7 +43,9 @@ Without --script the console of VM 0 is this terminal (Ctrl-] then q quits).
   --cpus N           physical CPUs of the machine (default 2)
   --nodes N          NUMA nodes (default 1)
   --machine-mem MB   machine RAM (default: what the VMs need)
-  --root IMG         root disk image (copied per VM when --vms > 1)
+  --root IMG         root disk image (the shared base; in place for a single VM)
+  --private-disks    give each VM a private copy of the root image instead (no sharing)
+  --persistent DIR   persistent COW disks: VM k's changes in DIR/vmK.cow (kept across runs)
   --add DIR          with the default image: merge DIR into its root (repeatable)
   --kernel ELF       kernel image (default guest/images/kernel-disco.elf)
   --cmdline STR      kernel command line
@@ -34,7 +54,7 @@ Without --script the console of VM 0 is this terminal (Ctrl-] then q quits).
   --timeout S        give up after S host seconds (default 120 with --script)
   --timed            timed memory model
   --no-l2tlb         disable the monitor's second-level software TLB
-  --metrics          print the monitor's metrics (JSON) on stderr at the end
+  --metrics          print the monitor's metrics (JSON) and the memory sharing on stderr at the end
   --console-dir DIR  also write each VM's console to DIR/vmK.log
 
 Exit status: 0 when every VM powered off with 0, else the first VM's non-zero code (3 for
@@ -51,6 +71,8 @@ interface Options {
   nodes: number;
   machineMiB?: number;
   root?: string;
+  privateDisks: boolean;
+  persistentDir?: string;
   adds: string[];
   kernel: string;
   cmdline: string;
@@ -70,7 +92,7 @@ function int(name: string, v: string, min: number, max: number): number {
 
 function parse(args: string[]): Options {
   const o: Options = {
-    vms: 1, vcpus: 1, memMiB: 64, cpus: 2, nodes: 1, adds: [], kernel: defaultMonitorKernelPath(), cmdline: '',
+    vms: 1, vcpus: 1, memMiB: 64, cpus: 2, nodes: 1, adds: [], privateDisks: false, kernel: defaultMonitorKernelPath(), cmdline: '',
     scripts: [], prompt: DEFAULT_PROMPT, timed: false, l2tlb: true, metrics: false,
   };
   for (let i = 0; i < args.length; i++) {
@@ -89,6 +111,8 @@ function parse(args: string[]): Options {
       case '--nodes': o.nodes = int(arg, value(), 1, MACHINE.MAX_NODES); break;
       case '--machine-mem': o.machineMiB = int(arg, value(), 16, 496); break;
       case '--root': o.root = value(); break;
+      case '--private-disks': o.privateDisks = true; break;
+      case '--persistent': o.persistentDir = value(); break;
       case '--add': o.adds.push(value()); break;
       case '--kernel': o.kernel = value(); break;
       case '--cmdline': o.cmdline = value(); break;
@@ -117,6 +141,7 @@ function parse(args: string[]): Options {
   if (o.scripts.length > 1 && o.scripts.length !== o.vms) throw new UsageError(`give one --script, or one per VM (${o.vms})`);
   if (o.scripts.filter((s) => s === '-').length > 1) throw new UsageError('only one --script may be -');
   if (o.root !== undefined && o.adds.length > 0) throw new UsageError('--add only applies to the default image, not with --root');
+  if (o.privateDisks && o.persistentDir !== undefined) throw new UsageError('--private-disks and --persistent exclude each other');
   const need = o.vms * o.memMiB + 16;
   if ((o.machineMiB ?? need) > 496) throw new UsageError(`${o.vms} VMs of ${o.memMiB} MiB do not fit in the machine's 496 MiB`);
   return o;
@@ -244,24 +269,42 @@ export async function runMonitorBoot(args: string[]): Promise<number> {
   };
   let session: MonitorSession | undefined;
   try {
-    const disks: string[] = [];
-    for (let k = 0; k < o.vms; k++) {
-      if (o.root !== undefined && o.vms === 1) disks.push(o.root);
-      else if (o.root !== undefined) {
-        const d = join(tmp, `vm${k}.img`);
-        copyFileSync(o.root, d);
-        disks.push(d);
-      } else {
+    const disks: VmSpec[] = [];
+    if (o.persistentDir !== undefined) mkdirSync(o.persistentDir, { recursive: true });
+    if (o.privateDisks) {
+      for (let k = 0; k < o.vms; k++) {
+        if (o.root !== undefined && o.vms === 1) disks.push({ disk: o.root });
+        else if (o.root !== undefined) {
+          const d = join(tmp, `vm${k}.img`);
+          copyFileSync(o.root, d);
+          disks.push({ disk: d });
+        } else {
+          const img = buildRootImage({ adds: o.adds });
+          cleanups.push(img.cleanup);
+          disks.push({ disk: img.path });
+        }
+      }
+    } else if (o.root !== undefined && o.vms === 1 && o.persistentDir === undefined) {
+      disks.push({ disk: o.root });
+    } else {
+      // One base image for every VM, never written: COW disks over it.
+      let base = o.root;
+      if (base === undefined) {
         const img = buildRootImage({ adds: o.adds });
         cleanups.push(img.cleanup);
-        disks.push(img.path);
+        base = img.path;
+      }
+      for (let k = 0; k < o.vms; k++) {
+        disks.push(o.persistentDir !== undefined
+          ? { disk: base, diskKind: 'cow-persistent', overlay: join(o.persistentDir, `vm${k}.cow`) }
+          : { disk: base, diskKind: 'cow' });
       }
     }
     const costs = makeCostTable();
     if (o.metrics) process.stderr.write(`disco boot: monitor cost table ${describeCosts(costs)}\n`);
     session = new MonitorSession({
       kernel: o.kernel, cpus: o.cpus, nodes: o.nodes, machineMiB: o.machineMiB, timed: o.timed, l2tlb: o.l2tlb,
-      vms: disks.map((disk, k) => ({ disk, name: `vm${k}`, vcpus: o.vcpus, memoryMiB: o.memMiB, cmdline: o.cmdline })),
+      vms: disks.map((disk, k) => ({ ...disk, name: `vm${k}`, vcpus: o.vcpus, memoryMiB: o.memMiB, cmdline: o.cmdline })),
       onOutput: (k, b) => pending[k]!.push(b),
       onSlice: flush,
     });
@@ -281,7 +324,11 @@ export async function runMonitorBoot(args: string[]): Promise<number> {
       flush();
       if (ends[0]!.kind === 'timeout' && (ends[0] as { quit?: boolean }).quit) return 130;
     }
-    if (o.metrics) process.stderr.write(JSON.stringify(session.monitor.metrics(COST_TABLE_NAME), null, 1) + '\n');
+    if (o.metrics) {
+      const mt = session.monitor.metrics(COST_TABLE_NAME);
+      process.stderr.write(sharingSummary(mt));
+      process.stderr.write(JSON.stringify(mt, null, 1) + '\n');
+    }
     const bad = ends.find((e) => status(e) !== 0);
     return bad === undefined ? 0 : status(bad);
   } catch (e) {

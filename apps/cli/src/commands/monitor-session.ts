@@ -12,6 +12,7 @@ import { FileBlockBackend } from '../../../../libs/machine/src/devices/block/blo
 import type { CostTable } from '../../../../libs/disco/src/costs.js';
 import { Monitor, type MonitorOptions } from '../../../../libs/disco/src/monitor.js';
 import type { Vm, VmConfig } from '../../../../libs/disco/src/vm.js';
+import type { DiskConfig, DiskKind } from '../../../../libs/disco/src/io/disk-config.js';
 import { DEFAULT_PROMPT, KERNEL_PANIC_CODE, repoRoot, type GuestEnd } from './boot-session.js';
 
 /** Cycles per run() slice: 5 ms of emulated time. */
@@ -22,8 +23,12 @@ export function defaultMonitorKernelPath(): string {
 }
 
 export interface VmSpec {
-  /** Root disk image (used in place: the VM's writes stay in the file). */
+  /** Root disk image: used in place ('private': the VM's writes stay in the file) or as the base of a COW disk. */
   disk: string;
+  /** 'private' (default), 'cow' (shared base, changes dropped at power-off), 'cow-persistent' (changes kept in `overlay`). */
+  diskKind?: DiskKind;
+  /** Overlay file of a 'cow-persistent' disk. */
+  overlay?: string;
   name?: string;
   vcpus?: number;
   memoryMiB?: number;
@@ -44,6 +49,10 @@ export interface MonitorSessionOptions {
   costs?: Partial<CostTable>;
   /** Map the sseg direct map with 64 KiB pages where possible (default true; false: 4 KiB pages only). */
   largeSsegPages?: boolean;
+  /** Share kernel text pages between VMs (default true). */
+  shareKernelText?: boolean;
+  /** Most pages the global disk cache holds (default: the monitor's). */
+  diskCachePages?: number;
   l2tlb?: boolean;
   /** NUMA migration/replication policy (MonitorOptions.numa; timed mode). */
   numa?: MonitorOptions['numa'];
@@ -150,11 +159,20 @@ export class MonitorSession {
       costs: opts.costs,
       numa: opts.numa,
       ...(opts.largeSsegPages !== undefined ? { largeSsegPages: opts.largeSsegPages } : {}),
+      ...(opts.shareKernelText !== undefined ? { shareKernelText: opts.shareKernelText } : {}),
+      ...(opts.diskCachePages !== undefined ? { diskCachePages: opts.diskCachePages } : {}),
       ...(opts.clock ? { clock: opts.clock } : {}),
     });
     opts.vms.forEach((spec, i) => {
       if (!existsSync(spec.disk)) throw new Error(`disk ${spec.disk}: no such file`);
-      const disk = new FileBlockBackend(spec.disk);
+      const kind = spec.diskKind ?? 'private';
+      let disk: FileBlockBackend | DiskConfig;
+      if (kind === 'private') disk = new FileBlockBackend(spec.disk);
+      else if (kind === 'cow') disk = { kind, base: spec.disk };
+      else {
+        if (spec.overlay === undefined) throw new Error(`disk ${spec.disk}: a cow-persistent disk needs an overlay file`);
+        disk = { kind, base: spec.disk, overlay: spec.overlay };
+      }
       const con = new VmConsole(this, i, null as unknown as Vm);
       const vm = this.monitor.createVm({
         name: spec.name ?? `vm${i}`,
@@ -171,7 +189,7 @@ export class MonitorSession {
         },
       });
       con.vm = vm;
-      con.attachDisk(disk);
+      if (disk instanceof FileBlockBackend) con.attachDisk(disk);
       this.consoles.push(con);
     });
   }
@@ -196,5 +214,6 @@ export class MonitorSession {
 
   close(): void {
     for (const c of this.consoles) c.close();
+    this.monitor.closeDisks();
   }
 }

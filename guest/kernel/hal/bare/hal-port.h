@@ -15,6 +15,9 @@
 /* Zero a whole page (kernel virtual address): the kernel does it itself. */
 void *memset(void *dst, int c, size_t n);
 static inline void hal_page_zero(void *kva) { memset(kva, 0, PGSIZE); }
+/* No monitor: no memory hints, file pages go through the buffer cache (see hal/disco). */
+#define HAL_PAGE_HINTS 0
+#define HAL_DIRECT_PAGE_IO 0
 
 /* Console output is not buffered: nothing to flush when the console lock is released. */
 static inline void hal_cons_flush(void) {}

@@ -1,7 +1,7 @@
 /* board.c (Disco monitor): the VM's description (vCPUs and memory from the special page and
  * the boot registers, one NUMA node), the command line, per-vCPU initialisation (EBase,
  * PageMask, Wired, HWREna, virtual TLB, Status, tick), secondary-vCPU start and power
- * control, the zero-page hint, all by special-page stores and monitor calls. */
+ * control, the zero-page and free-page hints, all by special-page stores and monitor calls. */
 #include "types.h"
 #include "defs.h"
 #include "hal.h"
@@ -73,6 +73,12 @@ void hal_poweroff(int code) {
 void hal_reset(int code) {
   hal_cons_flush();
   for (;;) mcall(MCALL_POWER, POWER_OP_RESET, (u32)code);
+}
+
+/* Free-page hint: the monitor reclaims the machine page at once (the next touch of the guest
+ * page gets a fresh zeroed one). */
+void hal_page_free(void *kva) {
+  mcall(MCALL_PAGE_FREE, KPA(kva), 0);
 }
 
 /* The monitor zeroes pages anyway (isolation): ask it instead of storing 4 KiB of zeros. */

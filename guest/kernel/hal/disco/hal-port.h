@@ -21,6 +21,15 @@
 /* Zero a whole page: the monitor's zero-page hint (PAGE_ZERO), board.c. */
 void hal_page_zero(void *kva);
 
+/* The monitor's memory hints and page-sized disk I/O (the portable kernel checks these):
+ * HAL_PAGE_HINTS: kfree tells the monitor with hal_page_free (PAGE_FREE), which takes the page
+ * away at once, so free pages are linked outside the pages themselves (kalloc.c);
+ * HAL_DIRECT_PAGE_IO: the page cache reads whole file pages from disk straight into the page
+ * (one 8-sector command), which the monitor can serve from its global disk cache (pcache.c). */
+#define HAL_PAGE_HINTS 1
+#define HAL_DIRECT_PAGE_IO 1
+void hal_page_free(void *kva);
+
 /* Send this CPU's buffered console output (console.c): one CONSOLE_WRITE per flush. */
 void hal_cons_flush(void);
 

@@ -5,7 +5,10 @@
 import type { Cpu } from '../../../machine/src/cpu/cpu.js';
 import { BLOCK } from '../../../machine/src/devices/block/block.regs.js';
 import { ABI, DISK_OP, DISK_STATE, MCALL, MERR, POWER_OP, SPECIAL, VIRQ } from '../abi/monitor-abi.js';
+import { PAGE_CLASS } from '../memory/footprint.js';
 import { physInvalidateAsid } from '../memory/phys-tlb.js';
+import { CowDisk } from './cow-disk.js';
+import { cowDiskRead } from './cow-read.js';
 import { C } from '../metrics.js';
 import type { Monitor } from '../monitor.js';
 import { charge, nextPc, resume } from '../vcpu/trap.js';
@@ -220,12 +223,28 @@ function diskStart(m: Monitor, cpu: Cpu, v: VCpu, unit: number, op: number, sect
   const bytes = count * BLOCK.SECTOR_BYTES;
   if (!vm.inRange(pa, bytes)) return MERR.BAD_ADDRESS;
   if (op === DISK_OP.WRITE && d.readOnly) return MERR.READ_ONLY;
-  const buf = new Uint8Array(bytes);
   charge(cpu, v, m.costs.dmaPage * pagesSpanned(pa, bytes));
+  if (op === DISK_OP.READ && d.backend instanceof CowDisk) {
+    // Through the global disk cache (io/cow-read.ts); cache hits complete at once.
+    let host = 0;
+    try {
+      host = cowDiskRead(m, cpu, v, d.backend, sector, count, pa);
+      d.result = DISK_STATE.DONE;
+    } catch {
+      d.result = DISK_STATE.FAILED;
+    }
+    if (!vm.running) return 0;
+    c[C.DISK_READS]++;
+    c[C.DISK_SECTORS_READ] += count;
+    m.diskIssued(vm, unit, cpu.cycles, host, host === 0);
+    return 0;
+  }
+  const buf = new Uint8Array(bytes);
   try {
     if (op === DISK_OP.READ) {
       d.backend.read(sector, count, buf);
       if (m.prepareWrite(cpu, v, pa, bytes)) vm.writeGuest(pa, buf, m.dmaWritten);
+      for (let gp = pa >>> 12; gp <= (pa + bytes - 1) >>> 12; gp++) vm.pageClass[gp] = PAGE_CLASS.BUFFER;
       c[C.DISK_READS]++;
       c[C.DISK_SECTORS_READ] += count;
     } else {

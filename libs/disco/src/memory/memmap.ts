@@ -92,8 +92,26 @@ export class MachinePages {
     return -1;
   }
 
+  /**
+   * Called when alloc() finds no free page anywhere: give back up to n pages held only by caches
+   * (the global disk cache drops references); returns how many it released.
+   */
+  reclaim: ((n: number) => number) | null = null;
+
   /** One page, preferably on `node` (a loose page, else one split off a chunk); -1 when memory is exhausted. */
   alloc(node: number, owner: number, guestPage: number): number {
+    const p = this.allocOnce(node, owner, guestPage);
+    if (p >= 0 || this.reclaim === null) return p;
+    // Cache references may free pages; a cached page still mapped by a guest frees nothing.
+    for (let tries = 0; tries < 64; tries++) {
+      if (this.reclaim(16) === 0) return -1;
+      const q = this.allocOnce(node, owner, guestPage);
+      if (q >= 0) return q;
+    }
+    return -1;
+  }
+
+  private allocOnce(node: number, owner: number, guestPage: number): number {
     for (let k = 0; k < this.nodes; k++) {
       const n = (node + k) % this.nodes;
       if (this.looseTop[n] === 0 && this.chunkTop[n] > 0) {

@@ -8,6 +8,7 @@ import { CAUSE, CONTEXT, CP0, ENTRYHI, ENTRYLO, EXC, STATUS } from '../../../mac
 import { writeCp0 } from '../../../machine/src/cp0/cp0.js';
 import { GUEST_VSEG, SPECIAL } from '../abi/monitor-abi.js';
 import { physInsert, physInvalidate } from '../memory/phys-tlb.js';
+import { PAGE_CLASS } from '../memory/footprint.js';
 import { PAGE_FLAG } from '../memory/pmap.js';
 import { C, MON } from '../metrics.js';
 import type { Monitor } from '../monitor.js';
@@ -228,6 +229,7 @@ export function translateLo(m: Monitor, cpu: Cpu, v: VCpu, glo: number, va: numb
   const mp = m.guestPage(cpu, v, gp);
   if (mp < 0) return 0;
   m.pages.addBackmap(mp, va);
+  if (vm.pageClass[gp] === PAGE_CLASS.KERNEL_DATA) vm.pageClass[gp] = PAGE_CLASS.USER; // accounting (memory/footprint.ts)
   const lo = (mp << ENTRYLO.PFN_SHIFT) | (glo & PROT_BITS);
   // A write-protected page (shared or replicated) is mapped without D: its first write traps.
   return (vm.pmap.flags[gp] & PAGE_FLAG.WRITE_PROTECT) !== 0 ? lo & ~ENTRYLO.D : lo;

@@ -1,0 +1,200 @@
+// The workload of the paper's §5.3 and §5.4 (Figures 6 and 7) on our machine, shared by
+// bench/memory and bench/scalability: eight pmake instances on 8 CPUs (4 nodes) and 256 MiB,
+// timed mode, (a) as one SMP guest on the bare machine (kernel-bare.elf: the IRIX baseline) and
+// (b) under the monitor as 1, 2, 4 or 8 VMs with 8/N vCPUs and 256/N MiB each, all booting from
+// one shared base root image through non-persistent COW disks (the global disk cache on). Each
+// instance builds in its own directory (/wK; under the monitor each VM's writes stay in its own
+// overlay, the paper's private workload disks). Measured from typing the command lines to every
+// VM's prompt: emulated time; the split of all CPUs' cycles into user / kernel / sync (kernel
+// time spinning in acquire(), sampled every quantum from each CPU's PC) / monitor / idle; and at
+// the end, before power-off, the virtual and machine footprints with their split. Bench only.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+const dist = (p) => join(ROOT, 'dist', p);
+const { GuestSession, buildRootImage } = await import(dist('apps/cli/src/commands/boot-session.js'));
+const { MonitorSession } = await import(dist('apps/cli/src/commands/monitor-session.js'));
+const { COST_TABLE_NAME, describeCosts, makeCostTable } = await import(dist('libs/disco/src/costs.js'));
+export { COST_TABLE_NAME, describeCosts, makeCostTable };
+
+export const CPUS = 8;
+export const NODES = 4;
+export const MACHINE_MIB = 256;
+const clock = () => Date.UTC(2026, 0, 1);
+const strip = (s) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+const prompt = /[#$] $/;
+const QUANTUM = 10_000;
+const HOST_LIMIT_MS = 30 * 60_000;
+
+/** [start, end) of function `name` in an ELF32 little-endian image's symbol table. */
+export function symbolRange(elf, name) {
+  const dv = new DataView(elf.buffer, elf.byteOffset, elf.byteLength);
+  const shoff = dv.getUint32(32, true);
+  const shentsize = dv.getUint16(46, true);
+  const shnum = dv.getUint16(48, true);
+  for (let i = 0; i < shnum; i++) {
+    const sh = shoff + i * shentsize;
+    if (dv.getUint32(sh + 4, true) !== 2) continue; // SHT_SYMTAB
+    const off = dv.getUint32(sh + 16, true);
+    const size = dv.getUint32(sh + 20, true);
+    const strSh = shoff + dv.getUint32(sh + 24, true) * shentsize;
+    const strOff = dv.getUint32(strSh + 16, true);
+    for (let s = off; s < off + size; s += 16) {
+      let n = strOff + dv.getUint32(s, true);
+      let str = '';
+      while (elf[n] !== 0) str += String.fromCharCode(elf[n++]);
+      if (str === name) {
+        const v = dv.getUint32(s + 4, true);
+        return [v, v + dv.getUint32(s + 8, true)];
+      }
+    }
+  }
+  throw new Error(`symbol ${name} not found`);
+}
+
+/** The command line for `count` pmake instances numbered from `first`, run in parallel. */
+function commandLine(first, count, pmakeArgs) {
+  const parts = [];
+  for (let k = first; k < first + count; k++) parts.push(`pmake ${pmakeArgs} -d /w${k}`);
+  return `${parts.join(' & ')} & wait`;
+}
+
+function checkOutputs(text, count, where) {
+  const ok = [...text.matchAll(/^pmake: OK ([0-9a-f]{8})$/gm)].map((m) => m[1]);
+  if (ok.length !== count || new Set(ok).size !== 1) throw new Error(`${where}: expected ${count} "pmake: OK" lines with one checksum\n${text.slice(-3000)}`);
+  return ok[0];
+}
+
+/** Per-CPU PC sampler: counts kernel-mode samples and those inside [lo, hi) (acquire()). */
+function sampler(cpus, range) {
+  const s = { samples: 0, kernel: 0, sync: 0 };
+  return {
+    s,
+    sample(isKernel) {
+      for (let p = 0; p < cpus.length; p++) {
+        const cpu = cpus[p];
+        if (!isKernel(p)) continue;
+        s.kernel++;
+        const pc = cpu.pc >>> 0;
+        if (pc >= range[0] && pc < range[1]) s.sync++;
+      }
+    },
+  };
+}
+
+/** Eight pmakes in one SMP guest on the bare machine. */
+export function runBare(pmakeArgs, instances = 8) {
+  const kernelPath = join(ROOT, 'guest/images/kernel-bare.elf');
+  const range = symbolRange(readFileSync(kernelPath), 'acquire');
+  const img = buildRootImage();
+  const s = new GuestSession({ kernel: kernelPath, disk: img.path, cpus: CPUS, nodes: NODES, memoryMiB: MACHINE_MIB, timed: true, clock });
+  try {
+    s.boot();
+    if (s.waitForPrompt(undefined, { hostMs: 120_000 }) !== null) throw new Error('bare: no prompt');
+    const cpus = s.machine.cpus;
+    const split0 = cpus.map((c) => c.cycleSplit());
+    const smp = sampler(cpus, range);
+    const t0 = Date.now();
+    const c0 = s.machine.now;
+    s.type(commandLine(0, instances, pmakeArgs) + '\n');
+    while (!prompt.test(strip(s.recent))) {
+      s.machine.run(QUANTUM);
+      // Kernel mode = mode 0 on the bare machine, not waiting.
+      smp.sample((p) => cpus[p].mode === 0 && !cpus[p].waiting);
+      if (Date.now() - t0 > HOST_LIMIT_MS) throw new Error('bare: timeout');
+    }
+    const elapsed = s.machine.now - c0;
+    const host = (Date.now() - t0) / 1000;
+    const result = checkOutputs(strip(s.recent), instances, 'bare');
+    const t = { user: 0, kernel: 0, idle: 0 };
+    cpus.forEach((c, i) => {
+      const a = c.cycleSplit();
+      t.user += a.user - split0[i].user;
+      t.kernel += a.kernel - split0[i].kernel + a.supervisor - split0[i].supervisor;
+      t.idle += a.idle - split0[i].idle;
+    });
+    const syncFrac = smp.s.kernel > 0 ? smp.s.sync / smp.s.kernel : 0;
+    const sync = t.kernel * syncFrac;
+    // Memory in use at the end, as the guest sees it (/proc/meminfo): no monitor to split it.
+    s.type('cat /proc/meminfo\n');
+    s.waitForPrompt(undefined, { hostMs: 60_000 });
+    const mi = strip(s.recent);
+    const kb = (k) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(mi)?.[1] ?? NaN);
+    const usedBytes = (kb('MemTotal') - kb('MemFree')) * 1024;
+    return {
+      config: 'bare', elapsed, host, result,
+      split: { user: t.user, kernel: t.kernel - sync, sync, monitor: 0, idle: t.idle, other: CPUS * elapsed - t.user - t.kernel - t.idle },
+      memory: { usedBytes, meminfo: mi.trim() },
+    };
+  } finally {
+    s.close();
+    img.cleanup();
+  }
+}
+
+/** Eight pmakes spread over `nvms` VMs under the monitor (8/N vCPUs and 256/N MiB each, COW root disks). */
+export function runMonitor(nvms, pmakeArgs, opts = {}) {
+  const instances = opts.instances ?? 8;
+  const kernelPath = join(ROOT, 'guest/images/kernel-disco.elf');
+  const range = symbolRange(readFileSync(kernelPath), 'acquire');
+  const img = buildRootImage();
+  const per = instances / nvms;
+  const s = new MonitorSession({
+    vms: Array.from({ length: nvms }, (_, k) => ({
+      disk: img.path, diskKind: opts.privateDisks ? 'private' : 'cow', name: `vm${k}`,
+      vcpus: CPUS / nvms, memoryMiB: MACHINE_MIB / nvms,
+    })),
+    cpus: CPUS, nodes: NODES, machineMiB: MACHINE_MIB, timed: true, clock,
+    ...(opts.shareKernelText !== undefined ? { shareKernelText: opts.shareKernelText } : {}),
+    ...(opts.diskCachePages !== undefined ? { diskCachePages: opts.diskCachePages } : {}),
+  });
+  try {
+    s.boot();
+    for (const c of s.consoles) if (c.waitForPrompt(undefined, { hostMs: 120_000 }) !== null) throw new Error(`${c.vm.name}: no prompt\n${c.output}`);
+    const m = s.monitor;
+    const cpus = s.machine.cpus;
+    const before = m.metrics(COST_TABLE_NAME);
+    const smp = sampler(cpus, range);
+    const t0 = Date.now();
+    const c0 = m.now;
+    s.consoles.forEach((c, k) => c.type(commandLine(k * per, per, pmakeArgs) + '\n'));
+    const done = () => s.consoles.every((c) => prompt.test(strip(c.recent)));
+    let peak = null;
+    let rounds = 0;
+    while (!done()) {
+      m.run(QUANTUM);
+      if (++rounds % 100 === 0) {
+        const f = m.metrics(COST_TABLE_NAME).footprint;
+        if (peak === null || f.virtual.total > peak.virtual.total) peak = f;
+      }
+      // Guest kernel = a loaded, running vCPU in physical supervisor mode (1).
+      smp.sample((p) => m.current[p] !== null && cpus[p].mode === 1 && m.current[p].state === 1);
+      if (Date.now() - t0 > HOST_LIMIT_MS) throw new Error('monitor: timeout');
+    }
+    const elapsed = m.now - c0;
+    const host = (Date.now() - t0) / 1000;
+    const results = s.consoles.map((c) => checkOutputs(strip(c.recent), per, c.vm.name));
+    if (new Set(results).size !== 1) throw new Error(`results differ between VMs: ${results}`);
+    const after = m.metrics(COST_TABLE_NAME);
+    const d = (k) => after.total.cycles[k] - before.total.cycles[k];
+    const physIdle = after.physicalIdle.reduce((a, b) => a + b, 0) - before.physicalIdle.reduce((a, b) => a + b, 0);
+    const syncFrac = smp.s.kernel > 0 ? smp.s.sync / smp.s.kernel : 0;
+    const kernel = d('kernel');
+    const sync = kernel * syncFrac;
+    const total = CPUS * elapsed;
+    const split = { user: d('user'), kernel: kernel - sync, sync, monitor: d('monitor'), idle: physIdle };
+    split.other = total - split.user - kernel - split.monitor - split.idle;
+    return {
+      config: `${nvms}vm`, nvms, elapsed, host, result: results[0], split,
+      footprint: after.footprint, peak: peak ?? after.footprint, diskCache: after.diskCache, sharing: after.total.sharing,
+      vmIdle: d('idle'),
+    };
+  } finally {
+    s.close();
+    img.cleanup();
+  }
+}
+
+/** Configurations in the paper's order; "8vm+nfs" is the slot for the NFS-like file service. */
+export const CONFIGS = [1, 2, 4, 8];
