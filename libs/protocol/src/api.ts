@@ -1,7 +1,7 @@
 // What the REST API returns, as plain types for clients (the dashboard, scripts). The server's
 // response DTOs implement these, so a change here breaks the server's build, not its clients.
 import type { ErrorCode } from './errors.js';
-import type { NumaMode } from './commands.js';
+import type { DiskMode, NumaMode } from './commands.js';
 import type { CpuPlacement, MetricSample, MonitorCounters, MonitorGauges, NetAddress, RunCounters } from './events.js';
 import type { ExitReason, VmState } from './vm-state.js';
 
@@ -10,9 +10,14 @@ export type TokenRole = 'admin' | 'read';
 export interface VmDiskView {
   slot: number;
   diskId: string;
+  /** The disk image: for 'private' the VM's (or a shared persistent) disk, for 'cow'/'cow-persistent' the base image. */
   name: string;
   kind: 'base' | 'persistent';
   sizeBytes: number;
+  /** How the monitor runs it: private, cow (changes dropped at power-off), cow-persistent (changes in the overlay). */
+  mode: DiskMode;
+  /** 'cow-persistent': the VM's overlay file under DISCO_DATA_DIR/overlays and its size now (0 before the first run). */
+  overlay: { file: string; sizeBytes: number } | null;
 }
 
 export interface VmView {
@@ -161,4 +166,4 @@ export interface NewTokenView extends TokenView {
   token: string;
 }
 
-export type { CpuPlacement, ErrorCode, ExitReason, MetricSample, MonitorCounters, MonitorGauges, NetAddress, NumaMode, RunCounters, VmState };
+export type { CpuPlacement, DiskMode, ErrorCode, ExitReason, MetricSample, MonitorCounters, MonitorGauges, NetAddress, NumaMode, RunCounters, VmState };

@@ -3,7 +3,7 @@
 // snapshot), the power button powers a guest off in order, an exception out of the emulator
 // while one VM's vCPU runs faults only that VM, writes to a VM's disk persist into its next
 // run, a closed VM gives its machine memory back, and bad topologies are refused.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -33,7 +33,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function spec(name: string, disk: string, extra: Partial<VmSpec> = {}): VmSpec {
   return {
     vmId: `vm-${name}`, runId: `run-${name}`, name, vcpus: 1, memoryMiB: 16, homeNode: 0, kernelPath: kernelImages()[DEFAULT_KERNEL]!,
-    cmdline: '', disks: [{ slot: 0, path: disk, readOnly: false }], bootScript: '', ...extra,
+    cmdline: '', disks: [{ slot: 0, mode: 'private', path: disk, readOnly: false }], bootScript: '', ...extra,
   };
 }
 
@@ -159,6 +159,29 @@ describe('MonitorBackend', () => {
     expect(snap.nodes[1]!.vms.find((v) => v.vmId === 'vm-cli')).toMatchObject({ replicaPages: expect.any(Number) });
     srv.close();
     cli.close();
+  });
+
+  test('disk modes: cow changes are dropped at power-off, cow-persistent ones kept in the overlay, the base untouched', () => {
+    const m = new MonitorBackend({ cpus: 2, nodes: 1, memoryMiB: 64, timed: false, numa: 'off' });
+    const base = disks[1]!;
+    const before = readFileSync(base);
+    const overlay = join(tmp, 'vm-p-0.cow');
+    const boot = (name: string, mode: 'cow' | 'cow-persistent', script: string): string => {
+      const con = new Con();
+      const h = m.create(spec(name, base, { disks: [{ slot: 0, mode, path: base, readOnly: false, ...(mode === 'cow-persistent' ? { overlay } : {}) }], bootScript: `${script}; sync; echo done-done` }), con.put);
+      expect(runUntil(m, () => con.text.split('done-done').length > 2)).toBe(true);
+      h.kill('test');
+      h.close();
+      return con.text;
+    };
+    boot('c1', 'cow', 'echo scratch > /cow-file');
+    expect(boot('c2', 'cow', 'cat /cow-file || echo no-cow-file')).toMatch(/\nno-cow-file/);
+    boot('p1', 'cow-persistent', 'echo kept > /p-file');
+    expect(existsSync(overlay)).toBe(true);
+    expect(boot('p2', 'cow-persistent', 'cat /p-file')).toMatch(/\nkept/);
+    expect(readFileSync(base).equals(before)).toBe(true);
+    // A base image that is not there: the VM does not start, with the file named.
+    expect(() => m.create(spec('z', base, { disks: [{ slot: 0, mode: 'cow', path: join(tmp, 'missing.img'), readOnly: false }] }), () => {})).toThrow(/missing\.img/);
   });
 
   test('a kernel that cannot load is a start error, and leaves nothing behind', () => {

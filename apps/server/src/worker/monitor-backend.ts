@@ -7,14 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { Machine } from '../../../../libs/machine/src/board/machine.js';
 import { MACHINE } from '../../../../libs/machine/src/board/memory-map.js';
-import { FileBlockBackend } from '../../../../libs/machine/src/devices/block/block.backend.js';
+import type { DiskConfig } from '../../../../libs/disco/src/io/disk-config.js';
 import { Monitor } from '../../../../libs/disco/src/monitor.js';
 import { VirtualSubnet } from '../../../../libs/disco/src/io/net.js';
 import { C } from '../../../../libs/disco/src/metrics.js';
 import { MONITOR_OWNER, NO_OWNER } from '../../../../libs/disco/src/memory/memmap.js';
 import { VCPU_STATE } from '../../../../libs/disco/src/vcpu/vcpu.js';
 import type { Vm } from '../../../../libs/disco/src/vm.js';
-import type { MachineSnapshot, MonitorCounters, MonitorGauges, NetAddress, VmSpec, WorkerConfig } from '../../../../libs/protocol/src/index.js';
+import type { DiskSpec, MachineSnapshot, MonitorCounters, MonitorGauges, NetAddress, VmSpec, WorkerConfig } from '../../../../libs/protocol/src/index.js';
 import { topologyProblems } from '../machine/topology.js';
 import type { MachineBackend, RunResult, VmEnd, VmHandle } from './vm-backend.js';
 
@@ -26,9 +26,20 @@ const KERNEL_PANIC_CODE = 0x7a;
 const TAIL_BYTES = 1024;
 const ASCII_SPACE = 0x20;
 
+/** The monitor's configuration of one disk. */
+function diskConfig(d: DiskSpec): DiskConfig {
+  switch (d.mode) {
+    case 'private': return { kind: 'private', path: d.path, readOnly: d.readOnly };
+    case 'cow': return { kind: 'cow', base: d.path };
+    case 'cow-persistent':
+      if (d.overlay === undefined) throw new Error(`disk slot ${d.slot}: a cow-persistent disk needs an overlay file`);
+      return { kind: 'cow-persistent', base: d.path, overlay: d.overlay };
+    default: throw new Error(`disk slot ${d.slot}: unknown mode ${String((d as { mode: unknown }).mode)}`);
+  }
+}
+
 class MonitorVm implements VmHandle {
   readonly vm: Vm;
-  private readonly disks: FileBlockBackend[] = [];
   private readonly tail = new Uint8Array(TAIL_BYTES);
   private tailPos = 0;
   /** The boot script waits for the first prompt; then it is due (typed after the slice). */
@@ -46,22 +57,18 @@ class MonitorVm implements VmHandle {
   ) {
     const text = spec.bootScript.trim() === '' ? null : spec.bootScript.endsWith('\n') ? spec.bootScript : spec.bootScript + '\n';
     this.script = text === null ? null : Buffer.from(text, 'latin1');
-    const units: (FileBlockBackend | undefined)[] = [];
-    try {
-      for (const d of spec.disks) {
-        if (d.slot < 0 || d.slot > 3) throw new Error(`disk slot ${d.slot}: the monitor has units 0..3`);
-        const b = new FileBlockBackend(d.path, { readOnly: d.readOnly });
-        this.disks.push(b);
-        units[d.slot] = b;
-      }
-      this.vm = monitor.createVm({
-        name: spec.name, kernel, memoryMiB: spec.memoryMiB, vcpus: spec.vcpus, cmdline: spec.cmdline, disks: units,
-        node: spec.homeNode, console: (b) => this.onByte(b),
-      });
-    } catch (e) {
-      this.closeDisks();
-      throw e;
+    // The monitor opens the disks (io/disk-config.ts: base images once per monitor, overlays,
+    // exclusivity at start) and closes them when the VM is destroyed.
+    // Dense (explicit undefined for empty slots): the array index is the disk unit.
+    const units: (DiskConfig | undefined)[] = Array.from({ length: 1 + Math.max(-1, ...spec.disks.map((d) => d.slot)) }, () => undefined);
+    for (const d of spec.disks) {
+      if (!Number.isInteger(d.slot) || d.slot < 0 || d.slot > 3) throw new Error(`disk slot ${d.slot}: the monitor has units 0..3`);
+      units[d.slot] = diskConfig(d);
     }
+    this.vm = monitor.createVm({
+      name: spec.name, kernel, memoryMiB: spec.memoryMiB, vcpus: spec.vcpus, cmdline: spec.cmdline, disks: units,
+      node: spec.homeNode, console: (b) => this.onByte(b),
+    });
     const station = VirtualSubnet.station(this.vm);
     this.net = { station, mac: VirtualSubnet.mac(station) };
     monitor.startVm(this.vm);
@@ -191,21 +198,9 @@ class MonitorVm implements VmHandle {
     return this.monitor.numa?.replicaPagesPerNode(this.vm) ?? [];
   }
 
-  private closeDisks(): void {
-    for (const d of this.disks) {
-      try {
-        d.close();
-      } catch {
-        // A disk that will not close must not keep the VM.
-      }
-    }
-    this.disks.length = 0;
-  }
-
   close(): void {
     this.onClose(this);
     this.monitor.destroyVm(this.vm);
-    this.closeDisks();
   }
 }
 
