@@ -7,6 +7,8 @@
 // recorded with their exit reasons and console logs; a restart keeps everything (and starts
 // the autostart VMs), a server killed with -9 leaves runs that the next start closes as
 // aborted, and SIGTERM shuts the guests down.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { MONITOR_COUNTERS, MONITOR_GAUGES, type MachineView, type MetricsSummary, type MonitorCounters, type MonitorGauges, type VmView } from '../../libs/protocol/src/index.js';
 import {
@@ -335,6 +337,44 @@ describe('a VM from creation to its runs', () => {
       await until(async () => (await vmState(id)) === 'stopped', 10_000, 'stopped');
       expect((await api(server.url, 'DELETE', `/api/vms/${id}`)).status).toBe(204);
     }
+  });
+
+  test('copy-on-write disks over one base: changes private to each VM, dropped at power-off (cow) or kept in the overlay (cow-persistent)', async () => {
+    const make = async (name: string, mode: 'cow' | 'cow-persistent'): Promise<{ id: string; disks: VmView['disks'] }> => {
+      const r = await api<VmView>(server.url, 'POST', '/api/vms', { body: { name, vcpus: 1, memoryMiB: 16, disks: [{ slot: 0, mode, base: 'rootfs' }] } });
+      expect(r.status).toBe(201);
+      return r.body;
+    };
+    const a = await make('cow-a', 'cow');
+    const p = await make('cow-p', 'cow-persistent');
+    expect(a.disks).toMatchObject([{ slot: 0, name: 'rootfs', kind: 'base', mode: 'cow', overlay: null }]);
+    expect(p.disks[0]!.overlay).toEqual({ file: `${p.id}-0.cow`, sizeBytes: 0 });
+    const s = socket();
+    await connected(s);
+    /** Start the VM, type the script at the prompt, return the console text once the marker is printed. */
+    const boot = async (id: string, script: string, marker: string): Promise<string> => {
+      expect((await api(server.url, 'POST', `/api/vms/${id}/start`)).status).toBe(200);
+      const w = new ConsoleWatcher(s, id);
+      await w.join();
+      await w.waitFor(/# $/, 30_000);
+      await s.emitWithAck('console:input', { vmId: id, data: `${script}; echo ${marker}-x\n` });
+      await w.waitFor(new RegExp(`\n${marker}-x`), 20_000);
+      return w.text;
+    };
+    // Both run at once over the same base; a's write is its own.
+    await boot(a.id, 'echo from-a > /cow-note; sync', 'wrote');
+    expect(await boot(p.id, 'cat /cow-note || echo no-note-here; echo kept-across-runs > /p-note; sync', 'p1')).toMatch(/\nno-note-here/);
+    for (const id of [a.id, p.id]) expect((await api(server.url, 'POST', `/api/vms/${id}/stop`)).status).toBe(200);
+    expect((await api<VmView>(server.url, 'GET', `/api/vms/${p.id}`)).body.disks[0]!.overlay!.sizeBytes).toBeGreaterThan(512);
+    // Next runs: a's change is gone, p's is still there.
+    expect(await boot(a.id, 'cat /cow-note || echo note-gone', 'a2')).toMatch(/\nnote-gone/);
+    expect(await boot(p.id, 'cat /p-note', 'p2')).toMatch(/\nkept-across-runs/);
+    for (const id of [a.id, p.id]) {
+      expect((await api(server.url, 'POST', `/api/vms/${id}/stop`)).status).toBe(200);
+      await until(async () => (await vmState(id)) === 'stopped', 10_000, 'stopped');
+      expect((await api(server.url, 'DELETE', `/api/vms/${id}`)).status).toBe(204);
+    }
+    expect(existsSync(join(data.dir, 'overlays', `${p.id}-0.cow`))).toBe(false);
   });
 
   test('kill -9 leaves a run open; the next start closes it as aborted and keeps everything', async () => {
