@@ -84,11 +84,14 @@ describe('an operator in the dashboard', () => {
     await page.getByLabel('Name').fill('web-1');
     await page.getByLabel('vCPUs').fill('1');
     await page.getByLabel('Memory (MiB)').fill('16');
+    await page.getByLabel('Root disk kind').selectOption('cow-persistent');
     await page.getByRole('button', { name: 'Create VM' }).click();
     await page.getByRole('heading', { name: 'web-1' }).waitFor();
     expect(await stateOf(page)).toBe('stopped');
     vmId = new URL(page.url()).pathname.split('/')[2]!;
-    expect((await api<{ name: string }>(server.url, 'GET', `/api/vms/${vmId}`)).body.name).toBe('web-1');
+    const made = (await api<{ name: string; disks: { name: string; mode: string; overlay: { file: string } | null }[] }>(server.url, 'GET', `/api/vms/${vmId}`)).body;
+    expect(made.name).toBe('web-1');
+    expect(made.disks).toMatchObject([{ name: 'rootfs', mode: 'cow-persistent', overlay: { file: `${vmId}-0.cow` } }]);
     expect(await page.getByRole('button', { name: 'Stop web-1' }).isDisabled()).toBe(true);
   });
 
@@ -194,6 +197,12 @@ describe('an operator in the dashboard', () => {
     expect(await page.getByRole('radio', { name: 'Last day' }).getAttribute('aria-checked')).toBe('true');
     await eventually('stored points over a day', () => points(page, 'history-mips'), (n) => n > 0);
     await shot(page, '07-vm-metrics-history');
+  });
+
+  test('its definition names the disk kind and the overlay', async () => {
+    await page.locator('.tabs').getByRole('link', { name: 'Definition' }).click();
+    await textMatches(page.getByTestId('disk-0'), /COW, persistent\s+rootfs \(base image, [\d.]+ MiB\) · overlay \S+-0\.cow \([\d.]+ (KiB|MiB)\)/);
+    await shot(page, '07b-vm-definition');
   });
 
   test('its events, and the audit log', async () => {

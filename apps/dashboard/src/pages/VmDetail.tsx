@@ -13,6 +13,10 @@ import type { VmView } from '../protocol';
 import { Link } from '../router';
 import { RunHistory } from './RunHistory';
 
+const DISK_MODE_NAMES: Record<VmView['disks'][number]['mode'], string> = {
+  private: 'private', cow: 'COW, non-persistent', 'cow-persistent': 'COW, persistent',
+};
+
 const TABS = [
   { id: 'console', label: 'Console & live' },
   { id: 'runs', label: 'Runs' },
@@ -28,7 +32,12 @@ function Definition({ vm }: { vm: VmView }): ReactNode {
     ['Autostart', vm.autostart ? 'yes' : 'no'],
     ['Network', vm.net === null ? <span className="muted">no address while stopped</span> : <span><code>{vm.net.mac}</code>, station {vm.net.station}</span>],
     ['Boot script', vm.bootScript === '' ? <span className="muted">none</span> : <pre className="pre-inline">{vm.bootScript}</pre>],
-    ['Disks', vm.disks.map((d) => <div key={d.slot}>slot {d.slot}: <code>{d.name}</code> ({d.kind}, {bytes(d.sizeBytes)})</div>)],
+    ['Disks', vm.disks.map((d) => (
+      <div key={d.slot} data-testid={`disk-${d.slot}`}>
+        slot {d.slot}: <span className="tag">{DISK_MODE_NAMES[d.mode]}</span> <code>{d.name}</code> ({d.kind === 'base' ? 'base image' : 'persistent disk'}, {bytes(d.sizeBytes)})
+        {d.overlay !== null && <> · overlay <code>{d.overlay.file}</code> ({bytes(d.overlay.sizeBytes)})</>}
+      </div>
+    ))],
     ['Created', new Date(vm.createdAt).toLocaleString()], ['Updated', new Date(vm.updatedAt).toLocaleString()],
   ];
   return (
