@@ -201,6 +201,9 @@ describe('an operator in the dashboard', () => {
 
   test('its definition names the disk kind and the overlay', async () => {
     await page.locator('.tabs').getByRole('link', { name: 'Definition' }).click();
+    // Stopped: no address on the virtual subnet any more.
+    expect(await page.getByTestId('vm-net-detail').count()).toBe(0);
+    await textMatches(page.locator('.kv'), /Network\s+no address while stopped/);
     await textMatches(page.getByTestId('disk-0'), /COW, persistent\s+rootfs \(base image, [\d.]+ MiB\) · overlay \S+-0\.cow \([\d.]+ (KiB|MiB)\)/);
     await shot(page, '07b-vm-definition');
   });
