@@ -252,15 +252,21 @@ describe('configuration', () => {
   test('a variable that does not fit the stored machine: exit 2, naming where each value came from', async () => {
     const d = tempDataDir();
     try {
-      const first = await startServer(d.dir, { DISCO_CPUS: '6', DISCO_NODES: '3', DISCO_MEMORY_MIB: '192', DISCO_AUTOSTART: '0' });
+      const first = await startServer(d.dir, { DISCO_CPUS: '6', DISCO_NODES: '3', DISCO_MEMORY_MIB: '192', DISCO_AUTOSTART: '0', DISCO_TIMED: '0' });
       const m = await api<{ cpus: number; nodes: number; memoryMiB: number }>(first.url, 'GET', '/api/machine');
-      expect(m.body).toMatchObject({ cpus: 6, nodes: 3, memoryMiB: 192 });
+      // A fast-mode machine runs no NUMA policy (nothing would count the misses).
+      expect(m.body).toMatchObject({ cpus: 6, nodes: 3, memoryMiB: 192, timed: false, numa: 'off' });
       expect(await first.stop()).toBe(0);
       const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'disco'), 'serve'], {
         env: { ...process.env, PORT: '0', DISCO_NODES: '4', DISCO_DATA_DIR: d.dir, DISCO_AUTOSTART: '0' }, encoding: 'utf8', timeout: 30_000,
       });
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(/machine of 6 CPUs \(stored\), 4 nodes \(DISCO_NODES\), 192 MiB \(stored\): 4 nodes do not divide 6 CPUs/);
+      const numa = spawnSync(process.execPath, [join(repoRoot, 'bin', 'disco'), 'serve'], {
+        env: { ...process.env, PORT: '0', DISCO_NUMA: 'on', DISCO_DATA_DIR: d.dir, DISCO_AUTOSTART: '0' }, encoding: 'utf8', timeout: 30_000,
+      });
+      expect(numa.status).toBe(2);
+      expect(numa.stderr).toMatch(/DISCO_NUMA=on needs the timed model, but the stored machine is in fast mode; set DISCO_TIMED=1/);
     } finally {
       d.cleanup();
     }

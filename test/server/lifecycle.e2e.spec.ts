@@ -339,6 +339,34 @@ describe('a VM from creation to its runs', () => {
     }
   });
 
+  test('NUMA placement for real: engineering on 4 vCPUs over two nodes migrates pages, counted in the samples', async () => {
+    const r = await api<{ id: string }>(server.url, 'POST', '/api/vms', {
+      body: { name: 'e2e-numa', vcpus: 4, memoryMiB: 48, homeNode: 1, bootScript: 'engineering -w 4 -m 1; echo eng-done' },
+    });
+    expect(r.status).toBe(201);
+    const id = r.body.id;
+    expect((await api(server.url, 'POST', `/api/vms/${id}/start`)).status).toBe(200);
+    const s = socket();
+    await connected(s);
+    const w = new ConsoleWatcher(s, id);
+    await w.join();
+    await w.waitFor(/engineering: OK[\s\S]*\neng-done/, 90_000);
+    type Point = { counters: MonitorCounters };
+    const sum = async (k: keyof MonitorCounters): Promise<number> =>
+      (await api<{ points: Point[] }>(server.url, 'GET', `/api/vms/${id}/metrics?step=30`)).body.points.reduce((a, p) => a + p.counters[k], 0);
+    // The worker's workers first-touch their grids on one node and sweep them from others: hot pages move.
+    const moved = await until(async () => (await sum('numaMigrations')) > 0, 10_000, 'migrations in the stored samples').catch(async (e: Error) => {
+      const m = (await api<MachineView>(server.url, 'GET', '/api/machine')).body;
+      throw new Error(`${e.message}: hot ${await sum('numaHotPages')}, local ${await sum('cacheLocalMisses')}, remote ${await sum('cacheRemoteMisses')}, cpus ${JSON.stringify(m.cpuList.filter((c) => c.vmId === id))}, numa ${m.numa}`);
+    });
+    expect(moved).toBe(true);
+    expect(await sum('numaHotPages')).toBeGreaterThan(await sum('numaMigrations'));
+    expect(await sum('cacheRemoteMisses')).toBeGreaterThan(0);
+    expect((await api(server.url, 'POST', `/api/vms/${id}/stop`)).status).toBe(200);
+    await until(async () => (await vmState(id)) === 'stopped', 10_000, 'stopped');
+    expect((await api(server.url, 'DELETE', `/api/vms/${id}`)).status).toBe(204);
+  });
+
   test('copy-on-write disks over one base: changes private to each VM, dropped at power-off (cow) or kept in the overlay (cow-persistent)', async () => {
     const make = async (name: string, mode: 'cow' | 'cow-persistent'): Promise<{ id: string; disks: VmView['disks'] }> => {
       const r = await api<VmView>(server.url, 'POST', '/api/vms', { body: { name, vcpus: 1, memoryMiB: 16, disks: [{ slot: 0, mode, base: 'rootfs' }] } });
@@ -364,6 +392,12 @@ describe('a VM from creation to its runs', () => {
     // Both run at once over the same base; a's write is its own.
     await boot(a.id, 'echo from-a > /cow-note; sync', 'wrote');
     expect(await boot(p.id, 'cat /cow-note || echo no-note-here; echo kept-across-runs > /p-note; sync', 'p1')).toMatch(/\nno-note-here/);
+    // COW disks read their base through the monitor's disk cache: the VM maps shared machine pages (a gauge).
+    const shared = await until(async () => {
+      const live = (await api<{ live: { gauges: MonitorGauges } | null }>(server.url, 'GET', `/api/vms/${p.id}/metrics`)).body.live;
+      return live !== null && live.gauges.sharedPages > 0 ? live.gauges.sharedPages : null;
+    }, 10_000, 'shared pages in a COW VM');
+    expect(shared).toBeGreaterThan(0);
     for (const id of [a.id, p.id]) expect((await api(server.url, 'POST', `/api/vms/${id}/stop`)).status).toBe(200);
     expect((await api<VmView>(server.url, 'GET', `/api/vms/${p.id}`)).body.disks[0]!.overlay!.sizeBytes).toBeGreaterThan(512);
     // Next runs: a's change is gone, p's is still there.

@@ -159,6 +159,16 @@ describe('MonitorBackend', () => {
     expect(snap.nodes[1]!.vms.find((v) => v.vmId === 'vm-cli')).toMatchObject({ replicaPages: expect.any(Number) });
     srv.close();
     cli.close();
+    // After VMs were destroyed (the server destroys every VM it stops), NUMA still acts: four
+    // engineering workers on 4 vCPUs over both nodes sweep grids first touched elsewhere.
+    const ce = new Con();
+    const eng = m.create(spec('eng', disks[0]!, { vcpus: 4, memoryMiB: 48, bootScript: 'engineering -w 4 -m 1; echo eng-done' }), ce.put);
+    expect(runUntil(m, () => twice(ce.text, 'eng-done'), 90_000)).toBe(true);
+    expect(ce.text).toMatch(/engineering: OK/);
+    const ke = eng.counters();
+    expect(ke.numaHotPages).toBeGreaterThan(0);
+    expect(ke.numaMigrations).toBeGreaterThan(0);
+    eng.close();
   });
 
   test('disk modes: cow changes are dropped at power-off, cow-persistent ones kept in the overlay, the base untouched', () => {
