@@ -84,11 +84,14 @@ describe('an operator in the dashboard', () => {
     await page.getByLabel('Name').fill('web-1');
     await page.getByLabel('vCPUs').fill('1');
     await page.getByLabel('Memory (MiB)').fill('16');
+    await page.getByLabel('Root disk kind').selectOption('cow-persistent');
     await page.getByRole('button', { name: 'Create VM' }).click();
     await page.getByRole('heading', { name: 'web-1' }).waitFor();
     expect(await stateOf(page)).toBe('stopped');
     vmId = new URL(page.url()).pathname.split('/')[2]!;
-    expect((await api<{ name: string }>(server.url, 'GET', `/api/vms/${vmId}`)).body.name).toBe('web-1');
+    const made = (await api<{ name: string; disks: { name: string; mode: string; overlay: { file: string } | null }[] }>(server.url, 'GET', `/api/vms/${vmId}`)).body;
+    expect(made.name).toBe('web-1');
+    expect(made.disks).toMatchObject([{ name: 'rootfs', mode: 'cow-persistent', overlay: { file: `${vmId}-0.cow` } }]);
     expect(await page.getByRole('button', { name: 'Stop web-1' }).isDisabled()).toBe(true);
   });
 
@@ -107,11 +110,19 @@ describe('an operator in the dashboard', () => {
     const before = await points(page, 'chart-mips');
     await eventually('two more samples', () => points(page, 'chart-mips'), (n) => n >= before + 2);
     expect(await page.getByTestId('chart-mips').locator('.chart-empty').count()).toBe(0);
-    for (const id of ['chart-modes', 'chart-tlb', 'chart-traps', 'chart-disk', 'chart-console']) {
+    for (const id of ['chart-modes', 'chart-tlb', 'chart-traps', 'chart-disk', 'chart-console', 'chart-locality', 'chart-numa', 'chart-pages', 'chart-sharing', 'chart-net', 'chart-netbytes']) {
       expect([id, await points(page, id)]).toEqual([id, await points(page, 'chart-mips')]);
-      expect(await page.getByTestId(id).locator('.chart-empty').count()).toBe(0);
+      expect([id, await page.getByTestId(id).locator('.chart-empty').count()]).toEqual([id, 0]);
     }
     await textMatches(page.getByTestId('chart-modes'), /kernel/);
+    await textMatches(page.getByTestId('chart-numa'), /NUMA: migrations, replications, collapses/);
+    await textMatches(page.getByTestId('chart-numa'), /collapses/);
+    await textMatches(page.getByTestId('chart-locality'), /Local-miss ratio/);
+    await textMatches(page.getByTestId('chart-net'), /Virtual subnet/);
+    // The VM's link address on the virtual subnet, as the server gives it.
+    const net = (await api<{ net: { mac: string; station: number } | null }>(server.url, 'GET', `/api/vms/${vmId}`)).body.net;
+    expect(net).not.toBeNull();
+    await textMatches(page.getByTestId('vm-net-detail'), new RegExp(`${net!.mac} · station ${net!.station}`));
     await shot(page, '04-vm-console-live');
   });
 
@@ -122,6 +133,11 @@ describe('an operator in the dashboard', () => {
     expect(await cpu.first().getAttribute('aria-label')).toMatch(/^CPU \d: web-1 vCPU 0, \d+% busy$/);
     await textMatches(page.locator('.mem-vms').first(), /web-1\s+[\d.]+ MiB/);
     await textMatches(page.locator('.mem-legend').first(), /MiB monitor/);
+    // NUMA: the policy, per node its replica pages and local-miss ratio, per VM its pages there.
+    await textMatches(page.getByTestId('numa-mode'), /^disco$/);
+    await textMatches(page.getByTestId('node-numa-0'), /\d+ replica pages/);
+    await eventually('a local-miss ratio on some node', async () => (await page.locator('[data-testid^="node-numa-"]').allInnerTexts()).join(' '), (t) => /\d+\.\d% local misses/.test(t));
+    await textMatches(page.locator('[data-vm-pages="web-1"]').first(), /web-1\s+[\d.]+ MiB\s+\d+ pages/);
     await shot(page, '04b-overview-placement');
     await page.goBack();
     await page.getByTestId('console').waitFor();
@@ -153,8 +169,11 @@ describe('an operator in the dashboard', () => {
     await page.getByRole('link', { name: 'Virtual machines' }).click();
     const row = page.locator('tr[data-vm="web-1"]');
     await eventually('web-1 running in the list', () => row.locator('[data-state]').getAttribute('data-state'), (s) => s === 'running');
-    await eventually('an uptime', async () => (await row.locator('td').nth(4).innerText()).trim(), (t) => /^\d+(s|m)/.test(t));
-    await eventually('a host CPU share', async () => (await row.locator('td').nth(5).innerText()).trim(), (t) => /%$/.test(t));
+    await eventually('an uptime', async () => (await row.locator('td').nth(5).innerText()).trim(), (t) => /^\d+(s|m)/.test(t));
+    await eventually('a host CPU share', async () => (await row.locator('td').nth(6).innerText()).trim(), (t) => /%$/.test(t));
+    const net = (await api<{ net: { mac: string } | null }>(server.url, 'GET', `/api/vms/${vmId}`)).body.net!;
+    await textMatches(row.getByTestId('vm-net'), new RegExp(`^${net.mac}$`));
+    await textMatches(page.locator('tr[data-vm="demo-smp"]').getByTestId('vm-net'), /^—$/);
     expect(await row.getByRole('button', { name: 'Shut down web-1' }).isEnabled()).toBe(true);
     await shot(page, '05-vm-list');
   });
@@ -178,6 +197,15 @@ describe('an operator in the dashboard', () => {
     expect(await page.getByRole('radio', { name: 'Last day' }).getAttribute('aria-checked')).toBe('true');
     await eventually('stored points over a day', () => points(page, 'history-mips'), (n) => n > 0);
     await shot(page, '07-vm-metrics-history');
+  });
+
+  test('its definition names the disk kind and the overlay', async () => {
+    await page.locator('.tabs').getByRole('link', { name: 'Definition' }).click();
+    // Stopped: no address on the virtual subnet any more.
+    expect(await page.getByTestId('vm-net-detail').count()).toBe(0);
+    await textMatches(page.locator('.kv'), /Network\s+no address while stopped/);
+    await textMatches(page.getByTestId('disk-0'), /COW, persistent\s+rootfs \(base image, [\d.]+ MiB\) · overlay \S+-0\.cow \([\d.]+ (KiB|MiB)\)/);
+    await shot(page, '07b-vm-definition');
   });
 
   test('its events, and the audit log', async () => {

@@ -49,6 +49,18 @@ describe('bad requests: 4xx with a clear body, nothing changed', () => {
     ['unknown kernel', 'POST', '/api/vms', { ...valid, kernel: 'linux' }, 400, 'validation_failed', 'kernel'],
     ['unknown root image', 'POST', '/api/vms', { ...valid, rootImage: 'nope' }, 400, 'validation_failed', 'rootImage'],
     ['unknown field', 'POST', '/api/vms', { ...valid, colour: 'blue' }, 400, 'validation_failed', 'colour'],
+    ['disks not an array', 'POST', '/api/vms', { ...valid, disks: 'rootfs' }, 400, 'validation_failed', 'disks'],
+    ['no disks at all', 'POST', '/api/vms', { ...valid, disks: [] }, 400, 'validation_failed', 'disks'],
+    ['unknown disk mode', 'POST', '/api/vms', { ...valid, disks: [{ slot: 0, mode: 'shared', base: 'rootfs' }] }, 400, 'validation_failed', 'disks.0.mode'],
+    ['disk slot out of range', 'POST', '/api/vms', { ...valid, disks: [{ slot: 4, mode: 'cow', base: 'rootfs' }] }, 400, 'validation_failed', 'disks.0.slot'],
+    ['cow disk without a base', 'POST', '/api/vms', { ...valid, disks: [{ slot: 0, mode: 'cow' }] }, 400, 'validation_failed', 'disks.0.base'],
+    ['cow disk over a missing base', 'POST', '/api/vms', { ...valid, disks: [{ slot: 0, mode: 'cow-persistent', base: 'nope' }] }, 400, 'validation_failed', 'disks.0.base'],
+    ['cow disk naming a disk', 'POST', '/api/vms', { ...valid, disks: [{ slot: 0, mode: 'cow', disk: 'x' }] }, 400, 'validation_failed', 'disks.0.disk'],
+    ['private disk with base and disk', 'POST', '/api/vms', { ...valid, disks: [{ slot: 0, mode: 'private', base: 'rootfs', disk: 'x' }] }, 400, 'validation_failed', 'disks.0.base'],
+    ['private disk that does not exist', 'POST', '/api/vms', { ...valid, disks: [{ slot: 0, mode: 'private', disk: 'nope' }] }, 400, 'validation_failed', 'disks.0.disk'],
+    ['no root disk', 'POST', '/api/vms', { ...valid, disks: [{ slot: 1, mode: 'cow', base: 'rootfs' }] }, 400, 'validation_failed', 'disks'],
+    ['a slot twice', 'POST', '/api/vms', { ...valid, disks: [{ slot: 0, mode: 'cow', base: 'rootfs' }, { slot: 0, mode: 'cow', base: 'rootfs' }] }, 400, 'validation_failed', 'disks.1.slot'],
+    ['rootImage and disks', 'POST', '/api/vms', { ...valid, rootImage: 'rootfs', disks: [{ slot: 0, mode: 'cow', base: 'rootfs' }] }, 400, 'validation_failed', 'rootImage'],
     ['cmdline too long', 'POST', '/api/vms', { ...valid, cmdline: 'x'.repeat(300) }, 400, 'validation_failed', 'cmdline'],
     ['autostart not a boolean', 'POST', '/api/vms', { ...valid, autostart: 'yes' }, 400, 'validation_failed', 'autostart'],
     ['a JSON array', 'POST', '/api/vms', [valid], 400, 'validation_failed', ''],
@@ -59,6 +71,7 @@ describe('bad requests: 4xx with a clear body, nothing changed', () => {
     ['patch with bad vcpus', 'PATCH', '/api/vms/{demo}', { vcpus: 0 }, 400, 'validation_failed', 'vcpus'],
     ['patch to a taken name', 'PATCH', '/api/vms/{demo}', { name: 'demo-smp' }, 409, 'conflict', ''],
     ['patch the root image', 'PATCH', '/api/vms/{demo}', { rootImage: 'rootfs' }, 400, 'validation_failed', 'rootImage'],
+    ['patch the disks', 'PATCH', '/api/vms/{demo}', { disks: [{ slot: 0, mode: 'cow', base: 'rootfs' }] }, 400, 'validation_failed', 'disks'],
     ['delete unknown VM', 'DELETE', '/api/vms/vm-0000000000000000', undefined, 404, 'not_found', ''],
     ['start unknown VM', 'POST', '/api/vms/vm-0000000000000000/start', undefined, 404, 'not_found', ''],
     ['stop a stopped VM', 'POST', '/api/vms/{demo}/stop', undefined, 409, 'conflict', ''],
@@ -112,6 +125,27 @@ describe('bad requests: 4xx with a clear body, nothing changed', () => {
     expect((await api(server.url, 'POST', `/api/vms/${demo}/stop`)).status).toBe(200);
     expect((await api(server.url, 'DELETE', `/api/vms/${big.body.id}`)).status).toBe(204);
     expect((await api(server.url, 'GET', `/api/vms/${big.body.id}`)).status).toBe(404);
+  });
+
+  test('a private persistent disk attached to two VMs runs in one at a time: the second start is 409 and opens no run', async () => {
+    const root = (await api<{ disks: { name: string; mode: string }[] }>(server.url, 'GET', `/api/vms/${demo}`)).body.disks[0]!;
+    expect(root.mode).toBe('private');
+    const twin = await api<{ id: string; disks: { name: string; mode: string; kind: string }[] }>(server.url, 'POST', '/api/vms', {
+      body: { name: 'twin', vcpus: 1, memoryMiB: 16, disks: [{ slot: 0, mode: 'private', disk: root.name }] },
+    });
+    expect(twin.status).toBe(201);
+    expect(twin.body.disks).toMatchObject([{ name: root.name, mode: 'private', kind: 'persistent' }]);
+    expect((await api(server.url, 'POST', `/api/vms/${demo}/start`)).status).toBe(200);
+    const r = await api<ApiError>(server.url, 'POST', `/api/vms/${twin.body.id}/start`);
+    expect(r.status).toBe(409);
+    expect(r.body.code).toBe('conflict');
+    expect(r.body.message).toMatch(new RegExp(`disk ${root.name} is a private persistent disk in use by running VM demo-small`));
+    expect((await api<unknown[]>(server.url, 'GET', `/api/vms/${twin.body.id}/runs`)).body).toHaveLength(0);
+    expect((await api<{ state: string }>(server.url, 'GET', `/api/vms/${twin.body.id}`)).body.state).toBe('stopped');
+    expect((await api(server.url, 'POST', `/api/vms/${demo}/stop`)).status).toBe(200);
+    // Deleting the twin leaves the disk demo-small still has.
+    expect((await api(server.url, 'DELETE', `/api/vms/${twin.body.id}`)).status).toBe(204);
+    expect((await api<{ name: string }[]>(server.url, 'GET', '/api/disks')).body.map((d) => d.name)).toContain(root.name);
   });
 
   test('none of the bad requests changed anything', async () => {
@@ -201,9 +235,15 @@ describe('rate limit', () => {
 describe('configuration', () => {
   test('bad environment: disco serve exits 2 naming each variable', () => {
     const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'disco'), 'serve'], {
-      env: { ...process.env, PORT: 'eighty', DISCO_NODES: '3', DISCO_TIMED: 'maybe', DISCO_DATA_DIR: data.dir }, encoding: 'utf8',
+      env: { ...process.env, PORT: 'eighty', DISCO_NODES: '3', DISCO_TIMED: 'maybe', DISCO_NUMA: 'sometimes', DISCO_DATA_DIR: data.dir }, encoding: 'utf8',
     });
     expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/DISCO_NUMA must be on .*, autonuma .* or off \(got "sometimes"\)/);
+    const fast = spawnSync(process.execPath, [join(repoRoot, 'bin', 'disco'), 'serve'], {
+      env: { ...process.env, PORT: '0', DISCO_TIMED: '0', DISCO_NUMA: 'autonuma', DISCO_DATA_DIR: data.dir }, encoding: 'utf8',
+    });
+    expect(fast.status).toBe(2);
+    expect(fast.stderr).toMatch(/DISCO_NUMA=autonuma needs the timed model/);
     expect(r.stderr).toMatch(/DISCO_TIMED must be 0 \(fast\) or 1/);
     expect(r.stderr).toMatch(/PORT must be a whole number/);
     expect(r.stderr).toMatch(/DISCO_NODES \(3\) must divide DISCO_CPUS \(8\)/);
@@ -212,15 +252,21 @@ describe('configuration', () => {
   test('a variable that does not fit the stored machine: exit 2, naming where each value came from', async () => {
     const d = tempDataDir();
     try {
-      const first = await startServer(d.dir, { DISCO_CPUS: '6', DISCO_NODES: '3', DISCO_MEMORY_MIB: '192', DISCO_AUTOSTART: '0' });
+      const first = await startServer(d.dir, { DISCO_CPUS: '6', DISCO_NODES: '3', DISCO_MEMORY_MIB: '192', DISCO_AUTOSTART: '0', DISCO_TIMED: '0' });
       const m = await api<{ cpus: number; nodes: number; memoryMiB: number }>(first.url, 'GET', '/api/machine');
-      expect(m.body).toMatchObject({ cpus: 6, nodes: 3, memoryMiB: 192 });
+      // A fast-mode machine runs no NUMA policy (nothing would count the misses).
+      expect(m.body).toMatchObject({ cpus: 6, nodes: 3, memoryMiB: 192, timed: false, numa: 'off' });
       expect(await first.stop()).toBe(0);
       const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'disco'), 'serve'], {
         env: { ...process.env, PORT: '0', DISCO_NODES: '4', DISCO_DATA_DIR: d.dir, DISCO_AUTOSTART: '0' }, encoding: 'utf8', timeout: 30_000,
       });
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(/machine of 6 CPUs \(stored\), 4 nodes \(DISCO_NODES\), 192 MiB \(stored\): 4 nodes do not divide 6 CPUs/);
+      const numa = spawnSync(process.execPath, [join(repoRoot, 'bin', 'disco'), 'serve'], {
+        env: { ...process.env, PORT: '0', DISCO_NUMA: 'on', DISCO_DATA_DIR: d.dir, DISCO_AUTOSTART: '0' }, encoding: 'utf8', timeout: 30_000,
+      });
+      expect(numa.status).toBe(2);
+      expect(numa.stderr).toMatch(/DISCO_NUMA=on needs the timed model, but the stored machine is in fast mode; set DISCO_TIMED=1/);
     } finally {
       d.cleanup();
     }

@@ -2,12 +2,15 @@
 // worker running the Disco monitor on one machine. A VM is created, started, watched and typed
 // into over socket.io, paused, resumed, reset, stopped, powered off by its guest, shut down by
 // its power button; two VMs run at once and show in the CPU placement; samples carry the
-// monitor's counters and reach every client in metrics:summary; runs are
+// monitor's counters (NUMA, sharing and virtual-subnet ones too: two VMs talk DNFS over the
+// subnet, by the station numbers their VM views give) and reach every client in metrics:summary; runs are
 // recorded with their exit reasons and console logs; a restart keeps everything (and starts
 // the autostart VMs), a server killed with -9 leaves runs that the next start closes as
 // aborted, and SIGTERM shuts the guests down.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { MachineView, MetricsSummary, MonitorCounters } from '../../libs/protocol/src/index.js';
+import { MONITOR_COUNTERS, MONITOR_GAUGES, type MachineView, type MetricsSummary, type MonitorCounters, type MonitorGauges, type VmView } from '../../libs/protocol/src/index.js';
 import {
   api, connect, connected, ConsoleWatcher, startServer, tempDataDir, until, type Client, type ServerProcess,
 } from './support.js';
@@ -63,6 +66,16 @@ describe('a VM from creation to its runs', () => {
     expect(runId).toMatch(/^run-/);
     const run = await api<{ startedAt: string }>(server.url, 'GET', `/api/runs/${runId}`);
     expect(started.body.runStartedAt).toBe(run.body.startedAt);
+  });
+
+  test('a running VM has a link address on the virtual subnet; a stopped one has none', async () => {
+    const v = (await api<VmView>(server.url, 'GET', `/api/vms/${vmId}`)).body;
+    expect(v.net).not.toBeNull();
+    expect(v.net!.station).toBeGreaterThan(0);
+    expect(v.net!.mac).toBe(`02:44:49:53:${(v.net!.station >> 8).toString(16).padStart(2, '0')}:${(v.net!.station & 0xff).toString(16).padStart(2, '0')}`);
+    const list = (await api<VmView[]>(server.url, 'GET', '/api/vms')).body;
+    expect(list.find((x) => x.id === vmId)!.net).toEqual(v.net);
+    expect(list.filter((x) => x.id !== vmId).every((x) => x.net === null)).toBe(true);
   });
 
   test('console over socket.io: boot output, type echo hello, see hello', async () => {
@@ -165,7 +178,7 @@ describe('a VM from creation to its runs', () => {
   test('the machine view shows the topology and running VMs', async () => {
     await api(server.url, 'POST', `/api/vms/${vmId}/start`);
     const m = await api<MachineView>(server.url, 'GET', '/api/machine');
-    expect(m.body).toMatchObject({ cpus: 8, nodes: 4, backend: 'disco', timed: true, freeMemoryMiB: 256 - 32 });
+    expect(m.body).toMatchObject({ cpus: 8, nodes: 4, backend: 'disco', timed: true, numa: 'disco', freeMemoryMiB: 256 - 32 });
     expect(m.body.nodeList).toHaveLength(4);
     expect(m.body.cpuList.map((c) => [c.cpu, c.node])).toEqual([[0, 0], [1, 0], [2, 1], [3, 1], [4, 2], [5, 2], [6, 3], [7, 3]]);
     expect(m.body.vms.map((v) => v.vmId)).toEqual([vmId]);
@@ -196,6 +209,14 @@ describe('a VM from creation to its runs', () => {
     expect(node1.vmAllocations.find((a) => a.vmId === smp)!.memoryMiB).toBeGreaterThan(1);
     expect(node1.vmAllocations.find((a) => a.vmId === smp)!.memoryMiB).toBeLessThanOrEqual(64);
     expect(node1.freeMiB).toBeLessThan(64);
+    // NUMA per node: replica pages, the local-miss ratio of the node's CPUs, each VM's pages and replicas there.
+    for (const n of m.nodeList) {
+      expect(typeof n.replicaPages).toBe('number');
+      for (const a of n.vmAllocations) expect([typeof a.pages, typeof a.replicaPages]).toEqual(['number', 'number']);
+    }
+    expect(node1.vmAllocations.find((a) => a.vmId === smp)!.pages).toBeGreaterThan(256);
+    expect(node1.localMissRatio).toBeGreaterThan(0);
+    expect(node1.localMissRatio).toBeLessThanOrEqual(1);
     expect((await api(server.url, 'POST', `/api/vms/${smp}/stop`)).status).toBe(200);
     const after = (await api<MachineView>(server.url, 'GET', '/api/machine')).body;
     expect(after.cpuList.some((c) => c.vmId === smp)).toBe(false);
@@ -259,6 +280,135 @@ describe('a VM from creation to its runs', () => {
     // Timed mode (the default): the cache model counts misses; a VM's memory is on its home node.
     expect(sum('cacheLocalMisses')).toBeGreaterThan(0);
     expect(sum('cacheRemoteMisses')).toBeGreaterThanOrEqual(0);
+  });
+
+  test('two VMs on the virtual subnet: DNFS by station number; frames and bytes in both VMs\' samples', async () => {
+    // demo-smp was stopped (destroyed in the monitor) above, so these stations are not list positions.
+    const make = async (name: string, bootScript: string): Promise<string> => {
+      const r = await api<{ id: string }>(server.url, 'POST', '/api/vms', { body: { name, vcpus: 1, memoryMiB: 32, bootScript } });
+      expect(r.status).toBe(201);
+      expect((await api(server.url, 'POST', `/api/vms/${r.body.id}/start`)).status).toBe(200);
+      return r.body.id;
+    };
+    const srv = await make('e2e-nfsd', 'mkdir -p /export\ncp /bin/sh /export/sh\nnfsd /export &\necho srv-ready');
+    const cli = await make('e2e-client', '');
+    const s = socket();
+    await connected(s);
+    const ws = new ConsoleWatcher(s, srv);
+    const wc = new ConsoleWatcher(s, cli);
+    await ws.join();
+    await wc.join();
+    await ws.waitFor(/srv-ready[\s\S]*srv-ready/, 30_000); // typed (echoed), then printed
+    await wc.waitFor(/# $/, 30_000);
+    const station = (await api<VmView>(server.url, 'GET', `/api/vms/${srv}`)).body.net!.station;
+    expect((await api<VmView>(server.url, 'GET', `/api/vms/${cli}`)).body.net!.station).not.toBe(station);
+    await s.emitWithAck('console:input', { vmId: cli, data: `mkdir -p /mnt; mount -t dnfs ${station}:/export /mnt && cksum /mnt/sh && echo dnfs-ok\n` });
+    await wc.waitFor(/dnfs-ok[\s\S]*dnfs-ok/, 30_000);
+    type Point = { counters: MonitorCounters; gauges: MonitorGauges; localMissRatio: number | null };
+    const sums = async (id: string): Promise<MonitorCounters> => {
+      const h = (await api<{ points: Point[] }>(server.url, 'GET', `/api/vms/${id}/metrics?step=30`)).body;
+      const out = {} as MonitorCounters;
+      for (const k of MONITOR_COUNTERS) out[k] = h.points.reduce((a, p) => a + p.counters[k], 0);
+      return out;
+    };
+    // Samples are taken once a second: wait for the ones covering the transfer.
+    const c = await until(async () => {
+      const x = await sums(cli);
+      return x.netBytesCopied + x.netBytesRemapped > 20_000 ? x : null;
+    }, 15_000, 'the file\'s bytes in the client\'s samples');
+    expect(c.netFramesReceived).toBeGreaterThan(1); // a frame carries up to 16 pages
+    expect(c.netFramesSent).toBeGreaterThan(1);
+    const sv = await sums(srv);
+    expect(sv.netFramesReceived).toBeGreaterThan(1);
+    expect(sv.netFramesSent).toBeGreaterThan(1);
+    // Every new counter and gauge is a number in live samples and stored points; the local-miss ratio is one of the interval's misses.
+    const live = (await api<{ live: Point | null }>(server.url, 'GET', `/api/vms/${cli}/metrics`)).body.live!;
+    for (const k of MONITOR_COUNTERS) expect([k, typeof live.counters[k]]).toEqual([k, 'number']);
+    for (const k of MONITOR_GAUGES) expect([k, typeof live.gauges[k]]).toEqual([k, 'number']);
+    const pts = (await api<{ points: Point[] }>(server.url, 'GET', `/api/vms/${cli}/metrics`)).body.points;
+    const withMisses = pts.filter((p) => p.counters.cacheLocalMisses + p.counters.cacheRemoteMisses > 0);
+    expect(withMisses.length).toBeGreaterThan(0);
+    for (const p of withMisses) expect(p.localMissRatio).toBeCloseTo(p.counters.cacheLocalMisses / (p.counters.cacheLocalMisses + p.counters.cacheRemoteMisses), 10);
+    expect(pts.every((p) => p.gauges.replicaPages >= 0 && p.gauges.sharedPages >= 0)).toBe(true);
+    for (const id of [srv, cli]) expect((await api(server.url, 'POST', `/api/vms/${id}/stop`)).status).toBe(200);
+    expect((await api<VmView>(server.url, 'GET', `/api/vms/${cli}`)).body.net).toBeNull();
+    // Gone again, so the restart tests below see the VMs they expect.
+    for (const id of [srv, cli]) {
+      await until(async () => (await vmState(id)) === 'stopped', 10_000, 'stopped');
+      expect((await api(server.url, 'DELETE', `/api/vms/${id}`)).status).toBe(204);
+    }
+  });
+
+  test('NUMA placement for real: engineering on 4 vCPUs over two nodes migrates pages, counted in the samples', async () => {
+    const r = await api<{ id: string }>(server.url, 'POST', '/api/vms', {
+      body: { name: 'e2e-numa', vcpus: 4, memoryMiB: 48, homeNode: 1, bootScript: 'engineering -w 4 -m 1; echo eng-done' },
+    });
+    expect(r.status).toBe(201);
+    const id = r.body.id;
+    expect((await api(server.url, 'POST', `/api/vms/${id}/start`)).status).toBe(200);
+    const s = socket();
+    await connected(s);
+    const w = new ConsoleWatcher(s, id);
+    await w.join();
+    await w.waitFor(/engineering: OK[\s\S]*\neng-done/, 90_000);
+    type Point = { counters: MonitorCounters };
+    const sum = async (k: keyof MonitorCounters): Promise<number> =>
+      (await api<{ points: Point[] }>(server.url, 'GET', `/api/vms/${id}/metrics?step=30`)).body.points.reduce((a, p) => a + p.counters[k], 0);
+    // The worker's workers first-touch their grids on one node and sweep them from others: hot pages move.
+    const moved = await until(async () => (await sum('numaMigrations')) > 0, 10_000, 'migrations in the stored samples').catch(async (e: Error) => {
+      const m = (await api<MachineView>(server.url, 'GET', '/api/machine')).body;
+      throw new Error(`${e.message}: hot ${await sum('numaHotPages')}, local ${await sum('cacheLocalMisses')}, remote ${await sum('cacheRemoteMisses')}, cpus ${JSON.stringify(m.cpuList.filter((c) => c.vmId === id))}, numa ${m.numa}`);
+    });
+    expect(moved).toBe(true);
+    expect(await sum('numaHotPages')).toBeGreaterThan(await sum('numaMigrations'));
+    expect(await sum('cacheRemoteMisses')).toBeGreaterThan(0);
+    expect((await api(server.url, 'POST', `/api/vms/${id}/stop`)).status).toBe(200);
+    await until(async () => (await vmState(id)) === 'stopped', 10_000, 'stopped');
+    expect((await api(server.url, 'DELETE', `/api/vms/${id}`)).status).toBe(204);
+  });
+
+  test('copy-on-write disks over one base: changes private to each VM, dropped at power-off (cow) or kept in the overlay (cow-persistent)', async () => {
+    const make = async (name: string, mode: 'cow' | 'cow-persistent'): Promise<{ id: string; disks: VmView['disks'] }> => {
+      const r = await api<VmView>(server.url, 'POST', '/api/vms', { body: { name, vcpus: 1, memoryMiB: 16, disks: [{ slot: 0, mode, base: 'rootfs' }] } });
+      expect(r.status).toBe(201);
+      return r.body;
+    };
+    const a = await make('cow-a', 'cow');
+    const p = await make('cow-p', 'cow-persistent');
+    expect(a.disks).toMatchObject([{ slot: 0, name: 'rootfs', kind: 'base', mode: 'cow', overlay: null }]);
+    expect(p.disks[0]!.overlay).toEqual({ file: `${p.id}-0.cow`, sizeBytes: 0 });
+    const s = socket();
+    await connected(s);
+    /** Start the VM, type the script at the prompt, return the console text once the marker is printed. */
+    const boot = async (id: string, script: string, marker: string): Promise<string> => {
+      expect((await api(server.url, 'POST', `/api/vms/${id}/start`)).status).toBe(200);
+      const w = new ConsoleWatcher(s, id);
+      await w.join();
+      await w.waitFor(/# $/, 30_000);
+      await s.emitWithAck('console:input', { vmId: id, data: `${script}; echo ${marker}-x\n` });
+      await w.waitFor(new RegExp(`\n${marker}-x`), 20_000);
+      return w.text;
+    };
+    // Both run at once over the same base; a's write is its own.
+    await boot(a.id, 'echo from-a > /cow-note; sync', 'wrote');
+    expect(await boot(p.id, 'cat /cow-note || echo no-note-here; echo kept-across-runs > /p-note; sync', 'p1')).toMatch(/\nno-note-here/);
+    // COW disks read their base through the monitor's disk cache: the VM maps shared machine pages (a gauge).
+    const shared = await until(async () => {
+      const live = (await api<{ live: { gauges: MonitorGauges } | null }>(server.url, 'GET', `/api/vms/${p.id}/metrics`)).body.live;
+      return live !== null && live.gauges.sharedPages > 0 ? live.gauges.sharedPages : null;
+    }, 10_000, 'shared pages in a COW VM');
+    expect(shared).toBeGreaterThan(0);
+    for (const id of [a.id, p.id]) expect((await api(server.url, 'POST', `/api/vms/${id}/stop`)).status).toBe(200);
+    expect((await api<VmView>(server.url, 'GET', `/api/vms/${p.id}`)).body.disks[0]!.overlay!.sizeBytes).toBeGreaterThan(512);
+    // Next runs: a's change is gone, p's is still there.
+    expect(await boot(a.id, 'cat /cow-note || echo note-gone', 'a2')).toMatch(/\nnote-gone/);
+    expect(await boot(p.id, 'cat /p-note', 'p2')).toMatch(/\nkept-across-runs/);
+    for (const id of [a.id, p.id]) {
+      expect((await api(server.url, 'POST', `/api/vms/${id}/stop`)).status).toBe(200);
+      await until(async () => (await vmState(id)) === 'stopped', 10_000, 'stopped');
+      expect((await api(server.url, 'DELETE', `/api/vms/${id}`)).status).toBe(204);
+    }
+    expect(existsSync(join(data.dir, 'overlays', `${p.id}-0.cow`))).toBe(false);
   });
 
   test('kill -9 leaves a run open; the next start closes it as aborted and keeps everything', async () => {

@@ -22,6 +22,8 @@ the database in DISCO_DATA_DIR, the machine in a worker thread. Configured by en
   DISCO_DATA_DIR             database, disks, first admin token (default ./data)
   DISCO_ADMIN_TOKEN          an admin token of your choice (default: one is made at first start)
   DISCO_CPUS, DISCO_NODES, DISCO_MEMORY_MIB   machine topology (default 8, 4, 256)
+  DISCO_TIMED                1: timed cache/NUMA model, 0: fast mode (default 1)
+  DISCO_NUMA                 NUMA page placement: on (= disco), autonuma, off (default on; timed mode only)
   DISCO_SHUTDOWN_TIMEOUT_MS  how long a shutdown waits for the guest (default 10000)
   DISCO_AUTOSTART            0: do not start autostart VMs (default 1)
   DISCO_RATE_LIMIT           changes per second per token, 0: no limit (default 30)

@@ -46,7 +46,7 @@ export class StartupService implements OnApplicationBootstrap {
     }
     this.host.config = this.machine.workerConfig();
     await this.host.start();
-    await this.events.record('system', 'server.started', { detail: { cpus: m.cpus, nodes: m.nodes, memoryMiB: m.memoryMiB, timed: m.timed, backend: this.host.backend } });
+    await this.events.record('system', 'server.started', { detail: { cpus: m.cpus, nodes: m.nodes, memoryMiB: m.memoryMiB, timed: m.timed, numa: this.machine.numa(), backend: this.host.backend } });
     if (this.config.autostart) {
       const started = await this.vms.autostart();
       if (started.length > 0) this.log.log(`autostarted ${started.join(', ')}`);

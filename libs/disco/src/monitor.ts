@@ -351,6 +351,7 @@ export class Monitor implements ExceptionHandler {
       if (v.l2 !== null) this.pages.releaseChunk(v.l2Base / PAGE_BYTES);
     }
     this.vms.splice(i, 1);
+    this.numa?.detach(vm);
     // Cache entries of images (base disks, kernel text) no remaining VM uses give their memory back.
     for (const img of this.disks.forget(vm)) this.diskCache.dropImage(img);
   }

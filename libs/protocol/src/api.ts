@@ -1,7 +1,8 @@
 // What the REST API returns, as plain types for clients (the dashboard, scripts). The server's
 // response DTOs implement these, so a change here breaks the server's build, not its clients.
 import type { ErrorCode } from './errors.js';
-import type { CpuPlacement, MetricSample, MonitorCounters, RunCounters } from './events.js';
+import type { DiskMode, NumaMode } from './commands.js';
+import type { CpuPlacement, MetricSample, MonitorCounters, MonitorGauges, NetAddress, RunCounters } from './events.js';
 import type { ExitReason, VmState } from './vm-state.js';
 
 export type TokenRole = 'admin' | 'read';
@@ -9,9 +10,14 @@ export type TokenRole = 'admin' | 'read';
 export interface VmDiskView {
   slot: number;
   diskId: string;
+  /** The disk image: for 'private' the VM's (or a shared persistent) disk, for 'cow'/'cow-persistent' the base image. */
   name: string;
   kind: 'base' | 'persistent';
   sizeBytes: number;
+  /** How the monitor runs it: private, cow (changes dropped at power-off), cow-persistent (changes in the overlay). */
+  mode: DiskMode;
+  /** 'cow-persistent': the VM's overlay file under DISCO_DATA_DIR/overlays and its size now (0 before the first run). */
+  overlay: { file: string; sizeBytes: number } | null;
 }
 
 export interface VmView {
@@ -26,6 +32,8 @@ export interface VmView {
   bootScript: string;
   disks: VmDiskView[];
   state: VmState;
+  /** The VM's station on the monitor's virtual subnet while it is not stopped (null when stopped). */
+  net: NetAddress | null;
   /** The open run, while the VM is not stopped. */
   runId: string | null;
   /** When the open run started (ISO 8601), while the VM is not stopped. */
@@ -72,8 +80,15 @@ export interface MachineNodeView {
   monitorMemoryMiB: number | null;
   /** Machine memory free on this node now. */
   freeMiB: number | null;
-  /** Memory each running VM has on this node now (allocated on first touch, so at most its memoryMiB). */
-  vmAllocations: { vmId: string; memoryMiB: number }[];
+  /**
+   * Memory each running VM has on this node now (allocated on first touch, so at most its
+   * memoryMiB): its pages here (masters, 4 KiB) and the NUMA replicas of its pages held here.
+   */
+  vmAllocations: { vmId: string; memoryMiB: number; pages: number; replicaPages: number }[];
+  /** Replica pages on this node now, all VMs (null before the first report). */
+  replicaPages: number | null;
+  /** Local share of the cache misses of this node's CPUs since the machine started (null: none counted, or before the first report). */
+  localMissRatio: number | null;
 }
 
 export interface MachineView {
@@ -81,6 +96,8 @@ export interface MachineView {
   nodes: number;
   memoryMiB: number;
   timed: boolean;
+  /** The monitor's NUMA page placement: 'disco' (migration and replication), 'autonuma' or 'off' (always off in fast mode). */
+  numa: NumaMode;
   /** The backend running the VMs: "disco" (every VM under the monitor on this one machine). */
   backend: string;
   nodeList: MachineNodeView[];
@@ -113,6 +130,10 @@ export interface HistoryPointView {
   hostMs: number;
   mips: number;
   counters: MonitorCounters;
+  /** The gauges at the end of the interval (the last sample in it). */
+  gauges: MonitorGauges;
+  /** Local share of the interval's cache misses, null when none were counted. */
+  localMissRatio: number | null;
 }
 
 /** GET /api/vms/:id/metrics. */
@@ -145,4 +166,4 @@ export interface NewTokenView extends TokenView {
   token: string;
 }
 
-export type { CpuPlacement, ErrorCode, ExitReason, MetricSample, MonitorCounters, RunCounters, VmState };
+export type { CpuPlacement, DiskMode, ErrorCode, ExitReason, MetricSample, MonitorCounters, MonitorGauges, NetAddress, NumaMode, RunCounters, VmState };

@@ -1,11 +1,25 @@
 // Commands from the server to the machine worker: a closed union, one per operation. Every
 // command carries a sequence number; the worker answers each with one WorkerReply.
 
-/** A disk as the worker sees it: a host file at a controller slot. */
+/**
+ * How the monitor runs a VM's disk (docs/monitor.md, "Copy-on-write disks"): 'private' (the
+ * image file itself, persistent, used by one running VM at a time), 'cow' (copy-on-write over a
+ * shared base image; the changes are dropped at power-off) or 'cow-persistent' (over a base
+ * image, the changes kept in the VM's own overlay file).
+ */
+export const DISK_MODES = ['private', 'cow', 'cow-persistent'] as const;
+export type DiskMode = (typeof DISK_MODES)[number];
+
+/** A disk as the worker sees it, at a controller slot: host files and how they are used. */
 export interface DiskSpec {
   slot: number;
+  mode: DiskMode;
+  /** 'private': the image file; 'cow' and 'cow-persistent': the base image. */
   path: string;
+  /** 'private' only: attach it read-only. */
   readOnly: boolean;
+  /** 'cow-persistent': the overlay file (created by the monitor when missing). */
+  overlay?: string;
 }
 
 /** Everything the worker needs to run one VM. */
@@ -24,6 +38,13 @@ export interface VmSpec {
   bootScript: string;
 }
 
+/**
+ * The monitor's NUMA page placement (docs/monitor.md): 'disco' (the paper's migration and
+ * replication policy), 'autonuma' (migrate on a second hint, never replicate) or 'off'.
+ */
+export const NUMA_MODES = ['disco', 'autonuma', 'off'] as const;
+export type NumaMode = (typeof NUMA_MODES)[number];
+
 /** The machine the worker builds at start (its workerData). */
 export interface WorkerConfig {
   cpus: number;
@@ -31,6 +52,8 @@ export interface WorkerConfig {
   memoryMiB: number;
   /** Timed memory model: caches and NUMA latencies (slower to emulate). */
   timed: boolean;
+  /** NUMA placement policy of the monitor (needs timed mode to do anything). */
+  numa: NumaMode;
 }
 
 export type WorkerCommand =

@@ -54,6 +54,8 @@ type Rates = ReturnType<typeof rates>;
 /** A gap in the data: every column null. */
 const GAP: { [K in keyof Rates]: null } = {
   userPct: null, kernelPct: null, monitorPct: null, idlePct: null, tlbMisses: null, l2tlbHits: null, traps: null, remotePct: null,
+  localPct: null, numaMigrations: null, numaReplications: null, numaCollapses: null, replicaPages: null, sharedPages: null,
+  pagesRemapped: null, cowCopies: null, netSent: null, netReceived: null, netDrops: null, netCopiedKiB: null, netRemappedKiB: null,
   diskCommands: null, diskKiB: null, consoleOut: null, consoleIn: null,
 };
 
@@ -83,7 +85,7 @@ export function toSeries(h: History): HistorySeries {
     out.mips.push(p.instructions / step / 1e6);
     out.cyclesM.push(p.cycles / step / 1e6);
     out.hostCpu.push(Math.min(100, (p.hostMs / (step * 1000)) * 100));
-    out.rows.push(rates(p.counters, step));
+    out.rows.push(rates(p.counters, p.gauges, step));
     prevEnd = t + step;
   }
   return out;

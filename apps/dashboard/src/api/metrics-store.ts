@@ -2,7 +2,7 @@
 // chart is full again when its page is reopened). Fed by metrics:summary, which the server sends
 // to every client once a second with every running VM's latest sample: no room is joined for
 // metrics. Each point holds per-second rates derived from the sample and its monitor counters.
-import type { MetricSample, MonitorCounters } from '../protocol';
+import type { MetricSample, MonitorCounters, MonitorGauges } from '../protocol';
 import type { Live } from './live';
 
 export interface MetricPoint {
@@ -25,6 +25,24 @@ export interface MetricPoint {
   traps: number;
   /** Remote cache misses as a percent of all misses (null when there were none: fast mode, idle). */
   remotePct: number | null;
+  /** Local cache misses as a percent of all misses (the local-miss ratio; null when none). */
+  localPct: number | null;
+  /** NUMA placement per second: migrations, replications, collapses. */
+  numaMigrations: number;
+  numaReplications: number;
+  numaCollapses: number;
+  /** Pages now (gauges): NUMA replicas, guest pages mapping a shared machine page. */
+  replicaPages: number;
+  sharedPages: number;
+  /** Page sharing per second: remaps, copy-on-write copies. */
+  pagesRemapped: number;
+  cowCopies: number;
+  /** Virtual subnet per second: frames out / in / dropped, KiB copied and remapped into the VM. */
+  netSent: number;
+  netReceived: number;
+  netDrops: number;
+  netCopiedKiB: number;
+  netRemappedKiB: number;
   diskCommands: number;
   /** KiB per second moved by the VM's disks. */
   diskKiB: number;
@@ -36,8 +54,8 @@ export interface MetricPoint {
 
 export const MAX_POINTS = 600;
 
-/** Rates of one interval from its counters (also used for stored history). */
-export function rates(c: MonitorCounters, seconds: number): Omit<MetricPoint, 't' | 'runId' | 'mips' | 'cyclesM' | 'hostCpu' | 'instructionsTotal'> {
+/** Rates of one interval from its counters, and its gauges (also used for stored history). */
+export function rates(c: MonitorCounters, g: MonitorGauges, seconds: number): Omit<MetricPoint, 't' | 'runId' | 'mips' | 'cyclesM' | 'hostCpu' | 'instructionsTotal'> {
   const cycles = c.cyclesUser + c.cyclesKernel + c.cyclesMonitor + c.cyclesIdle;
   const pctOf = (x: number): number => (cycles > 0 ? (x / cycles) * 100 : 0);
   const misses = c.cacheLocalMisses + c.cacheRemoteMisses;
@@ -45,6 +63,12 @@ export function rates(c: MonitorCounters, seconds: number): Omit<MetricPoint, 't
     userPct: pctOf(c.cyclesUser), kernelPct: pctOf(c.cyclesKernel), monitorPct: pctOf(c.cyclesMonitor), idlePct: pctOf(c.cyclesIdle),
     tlbMisses: c.tlbMisses / seconds, l2tlbHits: c.l2tlbHits / seconds, traps: c.traps / seconds,
     remotePct: misses > 0 ? (c.cacheRemoteMisses / misses) * 100 : null,
+    localPct: misses > 0 ? (c.cacheLocalMisses / misses) * 100 : null,
+    numaMigrations: c.numaMigrations / seconds, numaReplications: c.numaReplications / seconds, numaCollapses: c.numaCollapses / seconds,
+    replicaPages: g.replicaPages, sharedPages: g.sharedPages,
+    pagesRemapped: c.pagesRemapped / seconds, cowCopies: c.cowCopies / seconds,
+    netSent: c.netFramesSent / seconds, netReceived: c.netFramesReceived / seconds, netDrops: c.netDrops / seconds,
+    netCopiedKiB: c.netBytesCopied / 1024 / seconds, netRemappedKiB: c.netBytesRemapped / 1024 / seconds,
     diskCommands: c.diskCommands / seconds, diskKiB: (c.diskSectors * 512) / 1024 / seconds,
     consoleOut: c.consoleBytesOut / seconds, consoleIn: c.consoleBytesIn / seconds,
   };
@@ -80,7 +104,7 @@ export class MetricsStore {
     const p: MetricPoint = {
       t: s.at / 1000, runId: s.runId, mips: s.mips, cyclesM: s.cycles / seconds / 1e6,
       hostCpu: Math.min(100, (s.hostMs / Math.max(s.intervalMs, 1)) * 100),
-      ...rates(s.counters, seconds), instructionsTotal: s.totals.instructions,
+      ...rates(s.counters, s.gauges, seconds), instructionsTotal: s.totals.instructions,
     };
     t.points = t.points.length >= MAX_POINTS ? [...t.points.slice(1), p] : [...t.points, p];
     t.listeners.forEach((l) => l());

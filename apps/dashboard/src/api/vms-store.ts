@@ -26,9 +26,12 @@ export class VmsStore {
       const known = this.snap.vms.some((v) => v.id === m.vmId);
       if (!known) return void this.refresh();
       const newRun = m.runId !== null && this.snap.runStarts[m.runId] === undefined;
-      this.set({ vms: this.snap.vms.map((v) => (v.id === m.vmId ? { ...v, state: m.state, runId: m.runId, runStartedAt: v.runId === m.runId ? v.runStartedAt : null } : v)) });
-      // A run this page has not seen: its start comes with the VM.
-      if (newRun) api.get<VmView>(`/vms/${m.vmId}`).then((vm) => this.put(vm), () => undefined);
+      const prev = this.snap.vms.find((v) => v.id === m.vmId)!;
+      // A stopped VM has no station on the virtual subnet; a run's station comes once it runs.
+      const net = m.state === 'stopped' || prev.runId !== m.runId ? null : prev.net;
+      this.set({ vms: this.snap.vms.map((v) => (v.id === m.vmId ? { ...v, state: m.state, runId: m.runId, runStartedAt: v.runId === m.runId ? v.runStartedAt : null, net } : v)) });
+      // A run this page has not seen: its start comes with the VM; so does its address once it runs.
+      if (newRun || (m.state === 'running' && net === null)) api.get<VmView>(`/vms/${m.vmId}`).then((vm) => this.put(vm), () => undefined);
     }));
     this.offs.push(live.onStatus((s) => {
       if (s === 'connected') void this.refresh();

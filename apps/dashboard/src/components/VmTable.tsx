@@ -1,5 +1,6 @@
 // The VMs in one dense table: state, vCPUs, memory, home node, uptime of the open run, live host
-// CPU share and MIPS (from the metrics of each running VM's room), and the lifecycle buttons.
+// CPU share and MIPS (from the metrics of each running VM's room), its link address on the
+// virtual subnet while it runs, and the lifecycle buttons.
 // On the VM list and the machine overview.
 import type { ReactNode } from 'react';
 import { useMetrics, useNow, useReadOnlyReason, useVms } from '../app-context';
@@ -21,6 +22,7 @@ function Row({ vm, start, now }: { vm: VmView; start: string | undefined; now: n
       <td className="num">{vm.vcpus}</td>
       <td className="num">{vm.memoryMiB} MiB</td>
       <td className="num">{vm.homeNode}</td>
+      <td className="mono small" data-testid="vm-net" title={vm.net === null ? 'Stopped: no station on the virtual subnet' : `station ${vm.net.station}`}>{vm.net === null ? '—' : vm.net.mac}</td>
       <td className="num mono">{live && start !== undefined ? duration(now - Date.parse(start)) : '—'}</td>
       <td className="num mono">{fresh ? pct(p.hostCpu) : '—'}</td>
       <td className="num mono">{fresh ? p.mips.toFixed(1) : '—'}</td>
@@ -39,14 +41,14 @@ export function VmTable(): ReactNode {
         <thead>
           <tr>
             <th scope="col">Name</th><th scope="col">State</th><th scope="col" className="num">vCPUs</th><th scope="col" className="num">Memory</th>
-            <th scope="col" className="num">Home node</th><th scope="col" className="num">Uptime</th>
+            <th scope="col" className="num">Home node</th><th scope="col" title="Link address on the monitor's virtual subnet">Network</th><th scope="col" className="num">Uptime</th>
             <th scope="col" className="num" title="Share of one host CPU spent running this VM">Host CPU</th><th scope="col" className="num">MIPS</th>
             <th scope="col">Actions</th>
           </tr>
         </thead>
         <tbody>
-          {!loaded && <tr><td colSpan={9} className="muted">Loading…</td></tr>}
-          {loaded && vms.length === 0 && <tr><td colSpan={9} className="muted">No VMs yet. {readOnly === null && <Link to="/vms/new">Define one</Link>}</td></tr>}
+          {!loaded && <tr><td colSpan={10} className="muted">Loading…</td></tr>}
+          {loaded && vms.length === 0 && <tr><td colSpan={10} className="muted">No VMs yet. {readOnly === null && <Link to="/vms/new">Define one</Link>}</td></tr>}
           {vms.map((v) => <Row key={v.id} vm={v} start={v.runId === null ? undefined : runStarts[v.runId]} now={now} />)}
         </tbody>
       </table>

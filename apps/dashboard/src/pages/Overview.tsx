@@ -1,7 +1,8 @@
 // The machine: its nodes, each with its CPUs (which vCPU of which VM is loaded on each, how busy
 // it was over the last second, live from metrics:summary) and its memory as the monitor has
 // handed it out (per VM, the monitor's own, free), and the VMs homed there; refreshed every few
-// seconds and on every state change.
+// seconds and on every state change. Per node also the NUMA picture: pages per VM with the
+// replicas of its pages held there, the node's replica pages and its local-miss ratio.
 import { useEffect, useState, type ReactNode } from 'react';
 import { api, ApiFailure } from '../api/client';
 import { useApp, useVms } from '../app-context';
@@ -57,7 +58,7 @@ export function Overview(): ReactNode {
     <section className="page" aria-labelledby="machine-title">
       <div className="page-head">
         <h1 id="machine-title">Machine</h1>
-        <span className="muted">{m.cpus} CPUs in {m.nodes} NUMA nodes · {m.memoryMiB} MiB · {m.timed ? 'timed (cache and latency model)' : 'fast mode'} · backend <code>{m.backend}</code></span>
+        <span className="muted">{m.cpus} CPUs in {m.nodes} NUMA nodes · {m.memoryMiB} MiB · {m.timed ? 'timed (cache and latency model)' : 'fast mode'} · NUMA placement <code data-testid="numa-mode">{m.numa}</code> · backend <code>{m.backend}</code></span>
       </div>
       {error !== null && <p className="form-error" role="alert">Refresh failed: {error}</p>}
       <dl className="stats">
@@ -110,9 +111,20 @@ export function Overview(): ReactNode {
                 <span className="muted">{n.monitorMemoryMiB === null ? 'monitor —' : `${monitor.toFixed(1)} MiB monitor`}</span>
                 <span className="muted">{free.toFixed(1)} MiB free</span>
               </div>
+              <div className="mem-legend small" data-testid={`node-numa-${n.node}`}>
+                <span title="NUMA replica pages held on this node">{n.replicaPages === null ? 'replicas —' : `${n.replicaPages} replica pages`}</span>
+                <span className="muted" title="Local share of the cache misses of this node's CPUs since the machine started">
+                  {n.localMissRatio === null ? 'local misses —' : `${(n.localMissRatio * 100).toFixed(1)}% local misses`}
+                </span>
+              </div>
               {n.vmAllocations.length > 0 && (
                 <ul className="mem-vms small" aria-label={`Memory per VM on node ${n.node}`}>
-                  {n.vmAllocations.map((v) => <li key={v.vmId}><i className="swatch" style={{ background: color.get(v.vmId) }} aria-hidden="true" />{nameOf.get(v.vmId) ?? v.vmId} <span className="mono">{v.memoryMiB.toFixed(1)} MiB</span></li>)}
+                  {n.vmAllocations.map((v) => (
+                    <li key={v.vmId} data-vm-pages={nameOf.get(v.vmId) ?? v.vmId}>
+                      <i className="swatch" style={{ background: color.get(v.vmId) }} aria-hidden="true" />{nameOf.get(v.vmId) ?? v.vmId}{' '}
+                      <span className="mono">{v.memoryMiB.toFixed(1)} MiB</span> <span className="mono muted">{v.pages} pages{v.replicaPages > 0 ? ` + ${v.replicaPages} replicas` : ''}</span>
+                    </li>
+                  ))}
                 </ul>
               )}
               <ul className="node-vms" aria-label={`VMs on node ${n.node}`}>

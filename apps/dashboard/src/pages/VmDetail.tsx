@@ -13,6 +13,10 @@ import type { VmView } from '../protocol';
 import { Link } from '../router';
 import { RunHistory } from './RunHistory';
 
+const DISK_MODE_NAMES: Record<VmView['disks'][number]['mode'], string> = {
+  private: 'private', cow: 'COW, non-persistent', 'cow-persistent': 'COW, persistent',
+};
+
 const TABS = [
   { id: 'console', label: 'Console & live' },
   { id: 'runs', label: 'Runs' },
@@ -26,8 +30,14 @@ function Definition({ vm }: { vm: VmView }): ReactNode {
     ['Id', <code key="id">{vm.id}</code>], ['vCPUs', vm.vcpus], ['Memory', `${vm.memoryMiB} MiB`], ['Home node', vm.homeNode],
     ['Kernel', <code key="k">{vm.kernel}</code>], ['Command line', vm.cmdline === '' ? <span className="muted">none</span> : <code>{vm.cmdline}</code>],
     ['Autostart', vm.autostart ? 'yes' : 'no'],
+    ['Network', vm.net === null ? <span className="muted">no address while stopped</span> : <span><code>{vm.net.mac}</code>, station {vm.net.station}</span>],
     ['Boot script', vm.bootScript === '' ? <span className="muted">none</span> : <pre className="pre-inline">{vm.bootScript}</pre>],
-    ['Disks', vm.disks.map((d) => <div key={d.slot}>slot {d.slot}: <code>{d.name}</code> ({d.kind}, {bytes(d.sizeBytes)})</div>)],
+    ['Disks', vm.disks.map((d) => (
+      <div key={d.slot} data-testid={`disk-${d.slot}`}>
+        slot {d.slot}: <span className="tag">{DISK_MODE_NAMES[d.mode]}</span> <code>{d.name}</code> ({d.kind === 'base' ? 'base image' : 'persistent disk'}, {bytes(d.sizeBytes)})
+        {d.overlay !== null && <> · overlay <code>{d.overlay.file}</code> ({bytes(d.overlay.sizeBytes)})</>}
+      </div>
+    ))],
     ['Created', new Date(vm.createdAt).toLocaleString()], ['Updated', new Date(vm.updatedAt).toLocaleString()],
   ];
   return (
@@ -53,6 +63,7 @@ export function VmDetail({ id, tab }: { id: string; tab: string }): ReactNode {
         <h1 id="vm-title">{vm.name}</h1>
         <StateBadge state={vm.state} />
         <span className="muted">{vm.vcpus} vCPU · {vm.memoryMiB} MiB · node {vm.homeNode}{start !== undefined && vm.state !== 'stopped' ? ` · up ${duration(now - Date.parse(start))}` : ''}</span>
+        {vm.net !== null && <span className="muted" data-testid="vm-net-detail" title="Its station on the monitor's virtual subnet (mount -t dnfs STATION:/dir)">net <code>{vm.net.mac}</code> · station {vm.net.station}</span>}
         <span className="spacer" />
         <VmActions vm={vm} />
       </div>

@@ -1,10 +1,12 @@
 // Define a VM (POST /api/vms) or change a stopped one (PATCH /api/vms/:id). The browser does
 // not second-guess the server: values go as typed and the server's field messages appear beside
-// each field; other refusals (a taken name, a running VM) above the buttons.
+// each field; other refusals (a taken name, a running VM) above the buttons. A new VM's root
+// disk is private (its own persistent copy), copy-on-write (changes dropped at power-off) or
+// persistent copy-on-write (changes kept in its overlay) over a base image.
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiFailure } from '../api/client';
 import { useApp, useReadOnlyReason, useVms } from '../app-context';
-import { definitionEditable, type ImageView, type MachineView, type VmView } from '../protocol';
+import { definitionEditable, DISK_MODES, type DiskMode, type ImageView, type MachineView, type VmView } from '../protocol';
 import { Link, navigate } from '../router';
 
 type ImageRow = ImageView;
@@ -16,15 +18,16 @@ interface Draft {
   homeNode: string;
   kernel: string;
   rootImage: string;
+  diskMode: DiskMode;
   cmdline: string;
   bootScript: string;
   autostart: boolean;
 }
 
-const BLANK: Draft = { name: '', vcpus: '1', memoryMiB: '32', homeNode: '0', kernel: 'kernel-disco', rootImage: 'rootfs', cmdline: '', bootScript: '', autostart: false };
+const BLANK: Draft = { name: '', vcpus: '1', memoryMiB: '32', homeNode: '0', kernel: 'kernel-disco', rootImage: 'rootfs', diskMode: 'private', cmdline: '', bootScript: '', autostart: false };
 
 function fromVm(v: VmView): Draft {
-  return { name: v.name, vcpus: String(v.vcpus), memoryMiB: String(v.memoryMiB), homeNode: String(v.homeNode), kernel: v.kernel, rootImage: '', cmdline: v.cmdline, bootScript: v.bootScript, autostart: v.autostart };
+  return { name: v.name, vcpus: String(v.vcpus), memoryMiB: String(v.memoryMiB), homeNode: String(v.homeNode), kernel: v.kernel, rootImage: '', diskMode: v.disks[0]?.mode ?? 'private', cmdline: v.cmdline, bootScript: v.bootScript, autostart: v.autostart };
 }
 
 /** A whole number as a number; anything else as typed, for the server to judge. */
@@ -82,7 +85,7 @@ export function VmForm({ id }: { id?: string }): ReactNode {
       name: draft.name, vcpus: num(draft.vcpus), memoryMiB: num(draft.memoryMiB), homeNode: num(draft.homeNode),
       kernel: draft.kernel, cmdline: draft.cmdline, bootScript: draft.bootScript, autostart: draft.autostart,
     };
-    if (!editing) body.rootImage = draft.rootImage;
+    if (!editing) body.disks = [{ slot: 0, mode: draft.diskMode, base: draft.rootImage }];
     try {
       const saved = editing ? await api.patch<VmView>(`/vms/${vm.id}`, body) : await api.post<VmView>('/vms', body);
       store.put(saved);
@@ -98,6 +101,12 @@ export function VmForm({ id }: { id?: string }): ReactNode {
     }
   };
 
+  const DISK_MODE_LABELS: Record<DiskMode, string> = {
+    private: 'private: its own persistent copy',
+    cow: 'copy-on-write, changes dropped at power-off',
+    'cow-persistent': 'copy-on-write, changes kept (overlay)',
+  };
+  const rootErrors = fields.rootImage ?? fields['disks.0.base'] ?? fields.disks;
   const kernels = images.filter((i) => i.kind === 'kernel');
   const bases = images.filter((i) => i.kind === 'base-disk');
   return (
@@ -128,10 +137,17 @@ export function VmForm({ id }: { id?: string }): ReactNode {
               </select>
             </Field>
             {!editing && (
-              <Field id="rootImage" label="Root disk from" hint="the VM gets its own persistent copy" errors={fields.rootImage}>
-                <select id="rootImage" value={draft.rootImage} onChange={set('rootImage')} {...bad('rootImage')}>
+              <Field id="rootImage" label="Root disk from" hint="a base image" errors={rootErrors}>
+                <select id="rootImage" value={draft.rootImage} onChange={set('rootImage')} aria-invalid={rootErrors !== undefined} aria-describedby="rootImage-hint rootImage-error">
                   {bases.length === 0 && <option value={draft.rootImage}>{draft.rootImage}</option>}
                   {bases.map((b) => <option key={b.name} value={b.name}>{b.name}</option>)}
+                </select>
+              </Field>
+            )}
+            {!editing && (
+              <Field id="diskMode" label="Root disk kind" hint="how the monitor runs the disk" errors={fields['disks.0.mode']}>
+                <select id="diskMode" value={draft.diskMode} onChange={set('diskMode')} aria-invalid={fields['disks.0.mode'] !== undefined} aria-describedby="diskMode-hint diskMode-error">
+                  {DISK_MODES.map((m) => <option key={m} value={m}>{DISK_MODE_LABELS[m]}</option>)}
                 </select>
               </Field>
             )}

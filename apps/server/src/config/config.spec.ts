@@ -29,4 +29,15 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/DISCO_TIMED must be 0 \(fast\) or 1/);
     expect(problems).toMatch(/DISCO_MEMORY_MIB must be a whole number from 16 to 496/);
   });
+
+  test('DISCO_NUMA: on / disco / autonuma / off, not without the timed model', () => {
+    expect(loadConfig({}).numa).toBeNull();
+    expect(loadConfig({ DISCO_NUMA: 'on' }).numa).toBe('disco');
+    expect(loadConfig({ DISCO_NUMA: 'disco' }).numa).toBe('disco');
+    expect(loadConfig({ DISCO_NUMA: 'autonuma', DISCO_TIMED: '1' }).numa).toBe('autonuma');
+    expect(loadConfig({ DISCO_NUMA: 'off', DISCO_TIMED: '0' }).numa).toBe('off');
+    expect(() => loadConfig({ DISCO_NUMA: 'yes' })).toThrow(/DISCO_NUMA must be on .*autonuma .*or off \(got "yes"\)/);
+    expect(() => loadConfig({ DISCO_NUMA: 'ON' })).toThrow(/DISCO_NUMA must be/);
+    expect(() => loadConfig({ DISCO_NUMA: 'on', DISCO_TIMED: '0' })).toThrow(/DISCO_NUMA=on needs the timed model/);
+  });
 });

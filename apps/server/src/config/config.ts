@@ -2,6 +2,7 @@
 // problem is reported at once, by variable name; nothing else in the server reads process.env.
 import { isAbsolute, resolve } from 'node:path';
 import { MACHINE, PHYS } from '../../../../libs/machine/src/board/memory-map.js';
+import type { NumaMode } from '../../../../libs/protocol/src/index.js';
 
 export interface ServerConfig {
   port: number;
@@ -16,6 +17,8 @@ export interface ServerConfig {
   memoryMiB: number | null;
   /** Timed memory model (DISCO_TIMED); null = keep what the database holds (off at first start). */
   timed: boolean | null;
+  /** NUMA page placement of the monitor (DISCO_NUMA); null = not given (the policy, 'disco', in timed mode). */
+  numa: NumaMode | null;
   /** How long a shutdown waits for the guest before stopping it. */
   shutdownTimeoutMs: number;
   /** Start VMs marked autostart. */
@@ -66,12 +69,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServerC
   const timedRaw = env.DISCO_TIMED ?? '';
   if (timedRaw !== '' && timedRaw !== '0' && timedRaw !== '1') problems.push(`DISCO_TIMED must be 0 (fast) or 1 (timed cache/NUMA model) (got "${timedRaw}")`);
   const timed = timedRaw === '' ? null : timedRaw === '1';
+  const numaRaw = env.DISCO_NUMA ?? '';
+  const NUMA_VALUES: Record<string, NumaMode> = { on: 'disco', disco: 'disco', autonuma: 'autonuma', off: 'off' };
+  const numa = numaRaw === '' ? null : (NUMA_VALUES[numaRaw] ?? null);
+  if (numaRaw !== '' && numa === null) problems.push(`DISCO_NUMA must be on (the paper's migration and replication policy, also "disco"), autonuma (migrate only) or off (got "${numaRaw}")`);
+  if (numa !== null && numa !== 'off' && timed === false) problems.push(`DISCO_NUMA=${numaRaw} needs the timed model (its miss counters come from the cache model): not with DISCO_TIMED=0`);
   const shutdownTimeoutMs = int(env, 'DISCO_SHUTDOWN_TIMEOUT_MS', 100, 600_000, problems) ?? 10_000;
   const autostartRaw = env.DISCO_AUTOSTART ?? '1';
   if (autostartRaw !== '0' && autostartRaw !== '1') problems.push(`DISCO_AUTOSTART must be 0 or 1 (got "${autostartRaw}")`);
   const rateLimit = int(env, 'DISCO_RATE_LIMIT', 0, 100_000, problems) ?? 30;
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, host, dataDir, adminToken, cpus, nodes, memoryMiB, timed, shutdownTimeoutMs, autostart: autostartRaw === '1', rateLimit };
+  return { port, host, dataDir, adminToken, cpus, nodes, memoryMiB, timed, numa, shutdownTimeoutMs, autostart: autostartRaw === '1', rateLimit };
 }
 
 /** Nest injection token of the ServerConfig. */

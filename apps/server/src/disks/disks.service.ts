@@ -1,6 +1,8 @@
 // Disk images under DISCO_DATA_DIR/disks. The base image "rootfs" is built once (libs/ext2)
-// from guest/images/rootfs; each VM gets a persistent root disk, a copy of its base made when
-// the VM is created, deleted with the VM. (Copy-on-write disks come with the monitor.)
+// from guest/images/rootfs; a VM's private disk is a persistent copy of a base made when the VM
+// is created (deleted with the VM unless another VM has it attached too); a copy-on-write disk
+// runs over a base image, and a persistent one keeps the VM's changes in an overlay file under
+// DISCO_DATA_DIR/overlays (written by the monitor, deleted with the VM).
 import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -19,9 +21,28 @@ const BASE_SIZE_BYTES = 16 * 1024 * 1024;
 export class DisksService {
   private readonly log = new Logger('Disks');
   readonly dir: string;
+  readonly overlayDir: string;
 
   constructor(private readonly db: PrismaService, @Inject(SERVER_CONFIG) config: ServerConfig) {
     this.dir = join(config.dataDir, 'disks');
+    this.overlayDir = join(config.dataDir, 'overlays');
+  }
+
+  overlayPath(file: string): string {
+    return join(this.overlayDir, file);
+  }
+
+  /** Bytes of an overlay file now (0 when the monitor has not written it yet). */
+  overlaySize(file: string): number {
+    try {
+      return statSync(this.overlayPath(file)).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  removeOverlays(files: string[]): void {
+    for (const f of files) rmSync(this.overlayPath(f), { force: true });
   }
 
   path(disk: Pick<Disk, 'file'>): string {
@@ -31,6 +52,7 @@ export class DisksService {
   /** Build the rootfs base image if it is not there (first start, or its file was removed). */
   async ensureBaseImages(): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
+    mkdirSync(this.overlayDir, { recursive: true });
     const existing = await this.db.disk.findUnique({ where: { name: BASE_ROOTFS } });
     if (existing !== null && existsSync(this.path(existing))) return;
     const file = `base-${BASE_ROOTFS}.img`;
@@ -57,9 +79,9 @@ export class DisksService {
   }
 
   /** A persistent disk for `owner`, a copy of base image `baseName` (inside transaction `tx`). */
-  async createPersistent(tx: Prisma.TransactionClient, baseName: string, owner: string): Promise<Disk> {
+  async createPersistent(tx: Prisma.TransactionClient, baseName: string, owner: string, field = 'rootImage'): Promise<Disk> {
     const base = await tx.disk.findUnique({ where: { name: baseName } });
-    if (base === null || base.kind !== 'base') throw ApiException.field('rootImage', `no base image named "${baseName}"`);
+    if (base === null || base.kind !== 'base') throw ApiException.field(field, `no base image named "${baseName}"`);
     const id = newId('disk');
     const file = `${id}.img`;
     copyFileSync(this.path(base), join(this.dir, file));

@@ -1,10 +1,12 @@
 // GET /api/machine and GET /api/images response bodies.
 import { ApiProperty } from '@nestjs/swagger';
-import { VM_STATES, type CpuPlacement, type ImageView, type MachineNodeView, type MachineView, type VmState } from '../../../../libs/protocol/src/index.js';
+import { NUMA_MODES, VM_STATES, type CpuPlacement, type NumaMode, type ImageView, type MachineNodeView, type MachineView, type VmState } from '../../../../libs/protocol/src/index.js';
 
 export class VmAllocationDto {
   @ApiProperty() vmId!: string;
   @ApiProperty({ description: 'Machine memory the VM has on this node now' }) memoryMiB!: number;
+  @ApiProperty({ description: 'The VM\'s guest pages (4 KiB) on this node now (their master copies)' }) pages!: number;
+  @ApiProperty({ description: 'NUMA replicas of the VM\'s pages held on this node now' }) replicaPages!: number;
 }
 
 export class MachineNodeDto implements MachineNodeView {
@@ -15,7 +17,9 @@ export class MachineNodeDto implements MachineNodeView {
   @ApiProperty({ type: Number, nullable: true, description: 'The monitor\'s own memory on this node (special pages, L2TLB tables); null before the worker\'s first report' })
   monitorMemoryMiB!: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Machine memory free on this node now' }) freeMiB!: number | null;
-  @ApiProperty({ type: [VmAllocationDto], description: 'Memory each running VM has on this node now (first touch)' }) vmAllocations!: VmAllocationDto[];
+  @ApiProperty({ type: [VmAllocationDto], description: 'Memory each running VM has on this node now (first touch), with its replica pages here' }) vmAllocations!: VmAllocationDto[];
+  @ApiProperty({ type: Number, nullable: true, description: 'NUMA replica pages on this node now (null before the worker\'s first report)' }) replicaPages!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Local share of the cache misses of this node\'s CPUs since the machine started (timed mode; null: none counted)' }) localMissRatio!: number | null;
 }
 
 export class CpuPlacementDto implements CpuPlacement {
@@ -40,6 +44,7 @@ export class MachineDto implements MachineView {
   @ApiProperty() nodes!: number;
   @ApiProperty() memoryMiB!: number;
   @ApiProperty() timed!: boolean;
+  @ApiProperty({ enum: NUMA_MODES, description: 'NUMA page placement: disco (migration and replication), autonuma (migration only), off (always in fast mode); DISCO_NUMA' }) numa!: NumaMode;
   @ApiProperty({ description: '"disco": every VM under the Disco monitor on this machine' }) backend!: string;
   @ApiProperty({ type: [MachineNodeDto] }) nodeList!: MachineNodeDto[];
   @ApiProperty({ type: [CpuPlacementDto] }) cpuList!: CpuPlacementDto[];

@@ -4,7 +4,7 @@
 // on which CPU and how the monitor has handed out each node's memory.
 import { Inject, Injectable } from '@nestjs/common';
 import { MACHINE } from '../../../../libs/machine/src/board/memory-map.js';
-import type { MachineSnapshot, MachineView, WorkerConfig } from '../../../../libs/protocol/src/index.js';
+import { localMissRatio, type MachineSnapshot, type MachineView, type NumaMode, type WorkerConfig } from '../../../../libs/protocol/src/index.js';
 import { ConfigError, SERVER_CONFIG, type ServerConfig } from '../config/config.js';
 import { PrismaService } from '../db/prisma.service.js';
 import type { MachineConfig } from '../db/generated/client.js';
@@ -14,6 +14,8 @@ import { topologyProblems } from './topology.js';
  * and gives the NUMA counters (local/remote misses) their meaning. */
 export const DEFAULT_TIMED = true;
 const PAGES_PER_MIB = 256;
+/** NUMA placement by default: the paper's policy (docs/monitor.md); it acts only in timed mode. */
+export const DEFAULT_NUMA: NumaMode = 'disco';
 
 export interface RunningVm {
   vmId: string;
@@ -45,6 +47,9 @@ export class MachineService {
       const from = (env: unknown, name: string): string => (env !== null ? name : row !== null ? 'stored' : 'default');
       throw new ConfigError(problems.map((p) => `machine of ${wanted.cpus} CPUs (${from(this.server.cpus, 'DISCO_CPUS')}), ${wanted.nodes} nodes (${from(this.server.nodes, 'DISCO_NODES')}), ${wanted.memoryMiB} MiB (${from(this.server.memoryMiB, 'DISCO_MEMORY_MIB')}): ${p}; set the variables together`));
     }
+    if (this.server.numa !== null && this.server.numa !== 'off' && !wanted.timed) {
+      throw new ConfigError([`DISCO_NUMA=${this.server.numa === 'disco' ? 'on' : this.server.numa} needs the timed model, but the stored machine is in fast mode; set DISCO_TIMED=1 with it (or DISCO_NUMA=off)`]);
+    }
     if (row === null) {
       this.firstStart = true;
       this.config = await this.db.machineConfig.create({ data: { id: 1, ...wanted } });
@@ -61,10 +66,16 @@ export class MachineService {
     return this.config;
   }
 
+  /** The NUMA policy the monitor runs: DISCO_NUMA, else the default; 'off' in fast mode (nothing would count misses). */
+  numa(): NumaMode {
+    if (!this.get().timed) return 'off';
+    return this.server.numa ?? DEFAULT_NUMA;
+  }
+
   /** What the worker builds. */
   workerConfig(): WorkerConfig {
     const c = this.get();
-    return { cpus: c.cpus, nodes: c.nodes, memoryMiB: c.memoryMiB, timed: c.timed };
+    return { cpus: c.cpus, nodes: c.nodes, memoryMiB: c.memoryMiB, timed: c.timed, numa: this.numa() };
   }
 
   view(backend: string, running: RunningVm[], snap: MachineSnapshot | null): MachineView {
@@ -75,7 +86,7 @@ export class MachineService {
     const live = new Set(running.map((v) => v.vmId));
     const mib = (pages: number): number => Math.round((pages / PAGES_PER_MIB) * 100) / 100;
     return {
-      cpus: c.cpus, nodes: c.nodes, memoryMiB: c.memoryMiB, timed: c.timed, backend,
+      cpus: c.cpus, nodes: c.nodes, memoryMiB: c.memoryMiB, timed: c.timed, numa: this.numa(), backend,
       nodeList: Array.from({ length: c.nodes }, (_, n) => {
         const mem = snap?.nodes[n];
         return {
@@ -85,7 +96,9 @@ export class MachineService {
           vmMemoryMiB: running.filter((v) => v.homeNode === n).reduce((s, v) => s + v.memoryMiB, 0),
           monitorMemoryMiB: mem === undefined ? null : mib(mem.monitorPages),
           freeMiB: mem === undefined ? null : mib(mem.freePages),
-          vmAllocations: mem === undefined ? [] : mem.vms.filter((v) => live.has(v.vmId)).map((v) => ({ vmId: v.vmId, memoryMiB: mib(v.pages) })),
+          vmAllocations: mem === undefined ? [] : mem.vms.filter((v) => live.has(v.vmId)).map((v) => ({ vmId: v.vmId, memoryMiB: mib(v.pages), pages: v.pages, replicaPages: v.replicaPages })),
+          replicaPages: mem === undefined ? null : mem.replicaPages,
+          localMissRatio: mem === undefined ? null : localMissRatio({ cacheLocalMisses: mem.localMisses, cacheRemoteMisses: mem.remoteMisses }),
         };
       }),
       cpuList: Array.from({ length: c.cpus }, (_, p) => {

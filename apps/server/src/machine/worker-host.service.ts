@@ -30,7 +30,7 @@ export class WorkerHost {
   /** The worker's entry module (tests put a stand-in here). */
   workerUrl: URL = WORKER_URL;
   /** The machine the worker builds (set before start; kept for restarts). */
-  config: WorkerConfig = { cpus: 8, nodes: 4, memoryMiB: 256, timed: false };
+  config: WorkerConfig = { cpus: 8, nodes: 4, memoryMiB: 256, timed: false, numa: 'off' };
 
   subscribe(listener: (e: HostEvent) => void): void {
     this.listeners.push(listener);

@@ -2,7 +2,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
-import type { HistoryPointView, MetricSample, MetricsView, MonitorCounters } from '../../../../libs/protocol/src/index.js';
+import type { HistoryPointView, MetricSample, MetricsView, MonitorCounters, MonitorGauges } from '../../../../libs/protocol/src/index.js';
 
 export class MetricsQueryDto {
   @ApiPropertyOptional({ description: 'Start (ISO 8601); default 10 minutes before `to`', example: '2026-12-02T08:00:00Z' })
@@ -38,6 +38,22 @@ export class MonitorCountersDto implements MonitorCounters {
   @ApiProperty({ description: 'Disk sectors read and written' }) diskSectors!: number;
   @ApiProperty({ description: 'Console bytes written by the guest' }) consoleBytesOut!: number;
   @ApiProperty({ description: 'Console bytes read by the guest' }) consoleBytesIn!: number;
+  @ApiProperty({ description: 'NUMA: hot-page notifications the monitor handled (timed mode, policy on)' }) numaHotPages!: number;
+  @ApiProperty({ description: 'NUMA: pages migrated to the node that missed on them' }) numaMigrations!: number;
+  @ApiProperty({ description: 'NUMA: pages replicated on a node that read them' }) numaReplications!: number;
+  @ApiProperty({ description: 'NUMA: replicated pages collapsed back to one copy by a write' }) numaCollapses!: number;
+  @ApiProperty({ description: 'Guest pages remapped onto another page\'s machine page (network page remaps, disk cache)' }) pagesRemapped!: number;
+  @ApiProperty({ description: 'Copy-on-write faults that copied a shared page' }) cowCopies!: number;
+  @ApiProperty({ description: 'Virtual subnet: frames the VM sent' }) netFramesSent!: number;
+  @ApiProperty({ description: 'Virtual subnet: frames delivered to the VM' }) netFramesReceived!: number;
+  @ApiProperty({ description: 'Virtual subnet: bytes copied into the VM by frames' }) netBytesCopied!: number;
+  @ApiProperty({ description: 'Virtual subnet: bytes remapped (whole pages) into the VM by frames' }) netBytesRemapped!: number;
+  @ApiProperty({ description: 'Virtual subnet: frames dropped (to the VM: no buffer, too big; by it: no such station)' }) netDrops!: number;
+}
+
+export class MonitorGaugesDto implements MonitorGauges {
+  @ApiProperty({ description: 'NUMA replica pages the VM has now, all nodes' }) replicaPages!: number;
+  @ApiProperty({ description: 'Guest pages of the VM mapping a shared machine page now (copy-on-write)' }) sharedPages!: number;
 }
 
 export class LiveSampleDto implements MetricSample {
@@ -50,6 +66,8 @@ export class LiveSampleDto implements MetricSample {
   @ApiProperty() hostMs!: number;
   @ApiProperty({ description: 'Guest million instructions per host second' }) mips!: number;
   @ApiProperty({ type: MonitorCountersDto, description: 'The monitor\'s counters over the interval' }) counters!: MonitorCountersDto;
+  @ApiProperty({ type: MonitorGaugesDto, description: 'The monitor\'s gauges at the end of the interval' }) gauges!: MonitorGaugesDto;
+  @ApiProperty({ type: Number, nullable: true, description: 'Local share of the interval\'s cache misses (null: none counted)' }) localMissRatio!: number | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'The run so far: instructions, cycles, hostMs, boots' })
   totals!: { instructions: number; cycles: number; hostMs: number; boots: number };
 }
@@ -61,6 +79,8 @@ export class HistoryPointDto implements HistoryPointView {
   @ApiProperty() hostMs!: number;
   @ApiProperty() mips!: number;
   @ApiProperty({ type: MonitorCountersDto, description: 'Sums over the interval' }) counters!: MonitorCountersDto;
+  @ApiProperty({ type: MonitorGaugesDto, description: 'Values at the end of the interval (its last sample)' }) gauges!: MonitorGaugesDto;
+  @ApiProperty({ type: Number, nullable: true, description: 'Local share of the interval\'s cache misses (null: none counted)' }) localMissRatio!: number | null;
 }
 
 export class MetricsDto implements MetricsView {

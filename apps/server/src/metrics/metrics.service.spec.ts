@@ -22,7 +22,10 @@ let metrics: MetricsService;
 function sample(at: number, instructions: number): MetricSample {
   return {
     vmId: 'vm-a', runId: 'run-a', at, intervalMs: 1000, instructions, cycles: instructions * 2, hostMs: 1, mips: instructions / 1e6,
-    counters: { ...zeroCounters(), traps: instructions, tlbMisses: 1, cyclesUser: instructions * 3 },
+    counters: { ...zeroCounters(), traps: instructions, tlbMisses: 1, cyclesUser: instructions * 3, cacheLocalMisses: 3, cacheRemoteMisses: 1, numaMigrations: 1 },
+    // A gauge: the second's index since the first sample (so "the last value" is recognisable).
+    gauges: { replicaPages: Math.floor((at - (NOW - 3 * MIN)) / 1000), sharedPages: 2 },
+    localMissRatio: 0.75,
     totals: { instructions: 0, cycles: 0, hostMs: 0, boots: 1 },
   };
 }
@@ -64,7 +67,11 @@ describe('MetricsService', () => {
     await metrics.rollup(NOW);
     expect(await tier(60)).toEqual(minutes);
     const minuteRows = await db.metricSample.findMany({ where: { stepSeconds: 60 }, orderBy: { at: 'asc' } });
-    expect(minuteRows.map((r) => [r.traps, r.tlbMisses, r.cyclesUser])).toEqual([[305, 31, 915], [600, 60, 1800], [600, 60, 1800], [300, 30, 900]]);
+    expect(minuteRows.map((r) => [r.traps, r.tlbMisses, r.cyclesUser, r.numaMigrations])).toEqual([[305, 31, 915, 31], [600, 60, 1800, 60], [600, 60, 1800, 60], [300, 30, 900, 30]]);
+    // Gauges are not summed: a bucket keeps its last second's value.
+    expect(minuteRows.map((r) => [r.replicaPages, r.sharedPages])).toEqual([[29, 2], [89, 2], [149, 2], [179, 2]]);
+    const hourRows = await db.metricSample.findMany({ where: { stepSeconds: 3600 }, orderBy: { at: 'asc' } });
+    expect(hourRows.map((r) => r.replicaPages)).toEqual([149, 179]);
     const hours = await tier(3600);
     expect(hours).toEqual([
       { at: NOW - 30_000 - HOUR, instructions: 305 + 600 + 600 },
@@ -77,7 +84,9 @@ describe('MetricsService', () => {
     expect(h).toMatchObject({ tierSeconds: 1, stepSeconds: 30 });
     expect(h.points).toHaveLength(4);
     expect(h.points.every((p) => p.instructions === 300)).toBe(true);
-    expect(h.points.every((p) => p.counters.traps === 300 && p.counters.tlbMisses === 30 && p.counters.cacheRemoteMisses === 0)).toBe(true);
+    expect(h.points.every((p) => p.counters.traps === 300 && p.counters.tlbMisses === 30 && p.counters.cacheRemoteMisses === 30 && p.counters.numaMigrations === 30)).toBe(true);
+    expect(h.points.map((p) => p.gauges.replicaPages)).toEqual([89, 119, 149, 179]);
+    expect(h.points.every((p) => p.localMissRatio === 0.75)).toBe(true);
     const old = await metrics.history('vm-a', NOW - 2 * HOUR, NOW, 1, NOW);
     expect(old.tierSeconds).toBe(60);
   });

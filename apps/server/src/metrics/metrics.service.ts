@@ -3,7 +3,7 @@
 // tier still holds completely, so pruning never shrinks a bucket) and each tier is pruned to its
 // retention (tiers.ts). History queries read the fitting tier and downsample it to the step.
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { MONITOR_COUNTERS, type MetricSample, type MonitorCounters } from '../../../../libs/protocol/src/index.js';
+import { localMissRatio, MONITOR_COUNTERS, MONITOR_GAUGES, type MetricSample, type MonitorCounters, type MonitorGauges } from '../../../../libs/protocol/src/index.js';
 import { PrismaService } from '../db/prisma.service.js';
 import type { MetricSample as Row } from '../db/generated/client.js';
 import { bucketStart, downsample, tierFor, TIERS, type Point } from './tiers.js';
@@ -18,6 +18,8 @@ export interface HistoryPoint {
   /** Guest million instructions per second of the interval. */
   mips: number;
   counters: MonitorCounters;
+  gauges: MonitorGauges;
+  localMissRatio: number | null;
 }
 
 /** A row's monitor counters. */
@@ -27,8 +29,15 @@ function rowCounters(r: Row): MonitorCounters {
   return c;
 }
 
+/** A row's gauges. */
+function rowGauges(r: Row): MonitorGauges {
+  const g = {} as MonitorGauges;
+  for (const k of MONITOR_GAUGES) g[k] = r[k];
+  return g;
+}
+
 function toPoint(r: Row): Point {
-  return { at: r.at.getTime(), instructions: Number(r.instructions), cycles: Number(r.cycles), hostMs: r.hostMs, counters: rowCounters(r) };
+  return { at: r.at.getTime(), instructions: Number(r.instructions), cycles: Number(r.cycles), hostMs: r.hostMs, counters: rowCounters(r), gauges: rowGauges(r) };
 }
 
 /** Counters as Prisma increments (samples of one second add up). */
@@ -70,10 +79,11 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
       const counters = { instructions: BigInt(Math.round(s.instructions)), cycles: BigInt(Math.round(s.cycles)), hostMs: s.hostMs };
       await this.db.metricSample.upsert({
         where: { vmId_stepSeconds_at: { vmId: s.vmId, stepSeconds: 1, at } },
-        create: { vmId: s.vmId, stepSeconds: 1, at, ...counters, ...s.counters },
+        create: { vmId: s.vmId, stepSeconds: 1, at, ...counters, ...s.counters, ...s.gauges },
         update: {
           instructions: { increment: counters.instructions }, cycles: { increment: counters.cycles }, hostMs: { increment: counters.hostMs },
           ...increments(s.counters),
+          ...s.gauges,
         },
       });
     }
@@ -106,7 +116,7 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
       }
       for (const [vmId, points] of byVm) {
         for (const b of downsample(points, coarse.stepSeconds)) {
-          const data = { instructions: BigInt(Math.round(b.instructions)), cycles: BigInt(Math.round(b.cycles)), hostMs: b.hostMs, ...b.counters };
+          const data = { instructions: BigInt(Math.round(b.instructions)), cycles: BigInt(Math.round(b.cycles)), hostMs: b.hostMs, ...b.counters, ...b.gauges };
           const at = new Date(b.at);
           await this.db.metricSample.upsert({
             where: { vmId_stepSeconds_at: { vmId, stepSeconds: coarse.stepSeconds, at } },
@@ -140,7 +150,7 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     return {
       stepSeconds: step,
       tierSeconds: tier.stepSeconds,
-      points: points.map((p) => ({ at: new Date(p.at).toISOString(), instructions: p.instructions, cycles: p.cycles, hostMs: p.hostMs, mips: p.instructions / step / 1e6, counters: p.counters })),
+      points: points.map((p) => ({ at: new Date(p.at).toISOString(), instructions: p.instructions, cycles: p.cycles, hostMs: p.hostMs, mips: p.instructions / step / 1e6, counters: p.counters, gauges: p.gauges, localMissRatio: localMissRatio(p.counters) })),
     };
   }
 }

@@ -4,6 +4,7 @@ import { zeroCounters } from '../../../../libs/protocol/src/index.js';
 import { bucketStart, downsample, tierFor, TIERS } from './tiers.js';
 
 const c = (traps: number, cyclesUser: number) => ({ ...zeroCounters(), traps, cyclesUser });
+const g = (replicaPages: number) => ({ replicaPages, sharedPages: replicaPages * 2 });
 
 const HOUR = 3600_000;
 
@@ -16,15 +17,17 @@ describe('metric tiers', () => {
 
   test('downsample sums counters per bucket, in order', () => {
     const pts = [
-      { at: 61_000, instructions: 5, cycles: 50, hostMs: 1, counters: c(7, 40) },
-      { at: 1_000, instructions: 1, cycles: 10, hostMs: 0.5, counters: c(1, 8) },
-      { at: 59_000, instructions: 2, cycles: 20, hostMs: 0.5, counters: c(2, 16) },
+      { at: 61_000, instructions: 5, cycles: 50, hostMs: 1, counters: c(7, 40), gauges: g(9) },
+      { at: 59_000, instructions: 2, cycles: 20, hostMs: 0.5, counters: c(2, 16), gauges: g(4) },
+      { at: 1_000, instructions: 1, cycles: 10, hostMs: 0.5, counters: c(1, 8), gauges: g(3) },
     ];
+    // Counters add up; gauges are the bucket's latest point's value (59 s, though it came first).
     expect(downsample(pts, 60)).toEqual([
-      { at: 0, instructions: 3, cycles: 30, hostMs: 1, counters: c(3, 24) },
-      { at: 60_000, instructions: 5, cycles: 50, hostMs: 1, counters: c(7, 40) },
+      { at: 0, instructions: 3, cycles: 30, hostMs: 1, counters: c(3, 24), gauges: g(4) },
+      { at: 60_000, instructions: 5, cycles: 50, hostMs: 1, counters: c(7, 40), gauges: g(9) },
     ]);
-    expect(pts[1]!.counters.traps).toBe(1); // the input is not changed
+    expect(pts[2]!.counters.traps).toBe(1); // the input is not changed
+    expect(pts[2]!.gauges.replicaPages).toBe(3);
   });
 
   test('a query reads the coarsest tier that fits its step and still holds its start', () => {

@@ -1,7 +1,7 @@
 // Metric retention tiers and the arithmetic on samples, free of I/O: samples of one step are
 // summed into buckets of a coarser step (the monitor's counters too); each tier keeps its
 // samples for a fixed time.
-import { MONITOR_COUNTERS, type MonitorCounters } from '../../../../libs/protocol/src/index.js';
+import { MONITOR_COUNTERS, type MonitorCounters, type MonitorGauges } from '../../../../libs/protocol/src/index.js';
 
 export interface Tier {
   /** Seconds each sample covers. */
@@ -24,6 +24,8 @@ export interface Point {
   cycles: number;
   hostMs: number;
   counters: MonitorCounters;
+  /** Values at the end of the interval: a bucket keeps its last point's. */
+  gauges: MonitorGauges;
 }
 
 /** Start of the `stepSeconds` bucket holding time `ms`. */
@@ -32,21 +34,25 @@ export function bucketStart(ms: number, stepSeconds: number): number {
   return Math.floor(ms / step) * step;
 }
 
-/** Sum points into buckets of `stepSeconds`, in time order. */
+/** Sum points into buckets of `stepSeconds`, in time order (gauges: the bucket's latest point's). */
 export function downsample(points: readonly Point[], stepSeconds: number): Point[] {
-  const buckets = new Map<number, Point>();
+  const buckets = new Map<number, Point & { last: number }>();
   for (const p of points) {
     const at = bucketStart(p.at, stepSeconds);
     const b = buckets.get(at);
-    if (b === undefined) buckets.set(at, { at, instructions: p.instructions, cycles: p.cycles, hostMs: p.hostMs, counters: { ...p.counters } });
+    if (b === undefined) buckets.set(at, { at, instructions: p.instructions, cycles: p.cycles, hostMs: p.hostMs, counters: { ...p.counters }, gauges: { ...p.gauges }, last: p.at });
     else {
+      if (p.at >= b.last) {
+        b.gauges = { ...p.gauges };
+        b.last = p.at;
+      }
       b.instructions += p.instructions;
       b.cycles += p.cycles;
       b.hostMs += p.hostMs;
       for (const k of MONITOR_COUNTERS) b.counters[k] += p.counters[k];
     }
   }
-  return [...buckets.values()].sort((a, b) => a.at - b.at);
+  return [...buckets.values()].sort((a, b) => a.at - b.at).map(({ last: _, ...p }) => p);
 }
 
 /**

@@ -3,7 +3,7 @@
 // announced, a dead worker ends every open run as crashed. Everything is broadcast on
 // socket.io (`vm:state` to all, console and metrics to the VM's room).
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { ExitReason, MachineSnapshot, MetricSample, RunCounters, VmState } from '../../../../libs/protocol/src/index.js';
+import type { ExitReason, MachineSnapshot, MetricSample, NetAddress, RunCounters, VmState } from '../../../../libs/protocol/src/index.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/config.js';
 import { Broadcaster } from '../console/broadcaster.service.js';
 import { ConsoleService } from '../console/console.service.js';
@@ -19,6 +19,8 @@ export interface Live {
   memoryMiB?: number;
   /** When the open run started (ISO 8601). */
   startedAt?: string;
+  /** The run's station on the virtual subnet (from the worker, once the VM runs). */
+  net?: NetAddress;
   /** Set while a shutdown was asked for (decides the actor of the end event). */
   shutdownBy?: string;
   stopBy?: string;
@@ -79,7 +81,7 @@ export class VmRuntime implements OnModuleDestroy {
     switch (e.kind) {
       case 'state': {
         const l = this.live.get(e.vmId);
-        if (l?.runId === e.runId) this.set(e.vmId, { ...l, state: e.state });
+        if (l?.runId === e.runId) this.set(e.vmId, { ...l, state: e.state, ...(e.net !== undefined ? { net: e.net } : {}) });
         return;
       }
       case 'console':

@@ -3,7 +3,7 @@
 // machine's resources before one command goes to the worker.
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  actionAllowed, definitionEditable, type VmAction, type VmSpec, type VmView,
+  actionAllowed, definitionEditable, type DiskMode, type VmAction, type VmSpec, type VmView,
 } from '../../../../libs/protocol/src/index.js';
 import { ApiException } from '../common/api-error.js';
 import { newId } from '../common/ids.js';
@@ -17,7 +17,7 @@ import { EventsService } from '../events/events.service.js';
 import { MachineService } from '../machine/machine.service.js';
 import { WorkerHost } from '../machine/worker-host.service.js';
 import { RunsService } from '../runs/runs.service.js';
-import type { CreateVmDto, UpdateVmDto } from './dto/vm.dto.js';
+import type { CreateVmDto, UpdateVmDto, VmDiskRequestDto } from './dto/vm.dto.js';
 import { VmRuntime } from './vm-runtime.service.js';
 
 type VmRow = Vm & { disks: (VmDisk & { disk: Disk })[] };
@@ -42,8 +42,11 @@ export class VmsService {
     return {
       id: vm.id, name: vm.name, vcpus: vm.vcpus, memoryMiB: vm.memoryMiB, kernel: vm.kernel, cmdline: vm.cmdline,
       homeNode: vm.homeNode, autostart: vm.autostart, bootScript: vm.bootScript,
-      disks: vm.disks.map((d) => ({ slot: d.slot, diskId: d.diskId, name: d.disk.name, kind: d.disk.kind as 'base' | 'persistent', sizeBytes: d.disk.sizeBytes })),
-      state: live.state, runId: live.runId, runStartedAt: live.runId === null ? null : (live.startedAt ?? null), createdAt: vm.createdAt.toISOString(), updatedAt: vm.updatedAt.toISOString(),
+      disks: vm.disks.map((d) => ({
+        slot: d.slot, diskId: d.diskId, name: d.disk.name, kind: d.disk.kind as 'base' | 'persistent', sizeBytes: d.disk.sizeBytes, mode: d.mode as DiskMode,
+        overlay: d.overlayFile === null ? null : { file: d.overlayFile, sizeBytes: this.disks.overlaySize(d.overlayFile) },
+      })),
+      state: live.state, runId: live.runId, net: live.runId === null ? null : (live.net ?? null), runStartedAt: live.runId === null ? null : (live.startedAt ?? null), createdAt: vm.createdAt.toISOString(), updatedAt: vm.updatedAt.toISOString(),
     };
   }
 
@@ -83,20 +86,70 @@ export class VmsService {
     const kernel = dto.kernel ?? DEFAULT_KERNEL;
     this.checkAgainstMachine({ ...dto, kernel });
     await this.nameFree(dto.name);
+    if (dto.disks !== undefined && dto.rootImage !== undefined) throw ApiException.field('rootImage', 'give rootImage or disks, not both');
+    const requested: VmDiskRequestDto[] = dto.disks ?? [{ slot: 0, mode: 'private', base: dto.rootImage ?? BASE_ROOTFS }];
+    const existing = await this.checkDisks(requested, dto.disks === undefined);
     const id = newId('vm');
     const vm = await this.db.$transaction(async (tx) => {
-      const disk = await this.disks.createPersistent(tx, dto.rootImage ?? BASE_ROOTFS, dto.name);
+      const rows: { slot: number; diskId: string; mode: DiskMode; overlayFile: string | null }[] = [];
+      for (const [i, d] of requested.entries()) {
+        const diskId = existing[i] ?? (await this.disks.createPersistent(tx, d.base!, dto.name, dto.disks === undefined ? 'rootImage' : `disks.${i}.base`)).id;
+        rows.push({ slot: d.slot, diskId, mode: d.mode, overlayFile: d.mode === 'cow-persistent' ? `${id}-${d.slot}.cow` : null });
+      }
       return tx.vm.create({
         data: {
           id, name: dto.name, vcpus: dto.vcpus, memoryMiB: dto.memoryMiB, kernel, cmdline: dto.cmdline ?? '',
           homeNode: dto.homeNode ?? 0, autostart: dto.autostart ?? false, bootScript: dto.bootScript ?? '',
-          disks: { create: [{ slot: 0, diskId: disk.id }] },
+          disks: { create: rows },
         },
         include: withDisks,
       });
     });
     await this.events.record(actor, 'vm.created', { vmId: id, detail: { name: dto.name } });
     return this.view(vm);
+  }
+
+  /**
+   * Check a new VM's disks (400 naming `disks.N.field`): slots unique with slot 0 present; cow and
+   * cow-persistent name an existing base image; private names either a base to copy or an
+   * existing persistent disk. Returns, per entry, the disk to attach (null: a copy is made).
+   */
+  private async checkDisks(disks: VmDiskRequestDto[], fromRootImage: boolean): Promise<(string | null)[]> {
+    const fields: Record<string, string[]> = {};
+    const bad = (f: string, m: string): void => void (fields[f] ??= []).push(m);
+    const slots = new Set<number>();
+    const out: (string | null)[] = [];
+    for (const [i, d] of disks.entries()) {
+      const at = (f: string): string => (fromRootImage && f === 'base' ? 'rootImage' : `disks.${i}.${f}`);
+      if (slots.has(d.slot)) bad(at('slot'), `slot ${d.slot} is given twice`);
+      slots.add(d.slot);
+      out.push(null);
+      if (d.mode === 'private') {
+        if ((d.base === undefined) === (d.disk === undefined)) {
+          bad(at('base'), 'a private disk needs either base (a new copy of that base image) or disk (an existing persistent disk), not both');
+          continue;
+        }
+        if (d.disk !== undefined) {
+          const row = await this.db.disk.findUnique({ where: { name: d.disk } });
+          if (row === null || row.kind !== 'persistent') bad(at('disk'), `no persistent disk named "${d.disk}" (GET /api/disks)`);
+          else out[i] = row.id;
+          continue;
+        }
+      } else if (d.disk !== undefined) {
+        bad(at('disk'), `a ${d.mode} disk runs over a base image: give base, not disk`);
+        continue;
+      } else if (d.base === undefined) {
+        bad(at('base'), `a ${d.mode} disk needs base: an existing base image (GET /api/images)`);
+        continue;
+      }
+      const base = await this.db.disk.findUnique({ where: { name: d.base! } });
+      if (base === null || base.kind !== 'base') bad(at('base'), `no base image named "${d.base}"`);
+      else if (d.mode !== 'private') out[i] = base.id;
+    }
+    if (!slots.has(0) && Object.keys(fields).length === 0) bad('disks', 'disks must include the root disk, slot 0');
+    const keys = Object.keys(fields);
+    if (keys.length > 0) throw new ApiException('validation_failed', keys.map((k) => `${k}: ${fields[k]!.join(', ')}`).join('; '), fields);
+    return out;
   }
 
   async update(id: string, dto: UpdateVmDto, actor: string): Promise<VmView> {
@@ -114,12 +167,16 @@ export class VmsService {
     const vm = await this.row(id);
     const state = this.runtime.get(id).state;
     if (!definitionEditable(state)) throw ApiException.conflict(`VM ${vm.name} is ${state}: stop it before deleting it`);
-    const own = vm.disks.map((d) => d.disk).filter((d) => d.kind === 'persistent');
+    // Its persistent disks go with it, except those another VM has attached too; its overlays go.
+    const mine = vm.disks.map((d) => d.disk).filter((d) => d.kind === 'persistent');
+    const shared = await this.db.vmDisk.findMany({ where: { diskId: { in: mine.map((d) => d.id) }, vmId: { not: id } } });
+    const own = mine.filter((d) => !shared.some((s) => s.diskId === d.id));
     await this.db.$transaction(async (tx) => {
       await tx.vm.delete({ where: { id } });
       await tx.disk.deleteMany({ where: { id: { in: own.map((d) => d.id) } } });
     });
     this.disks.removeFiles(own);
+    this.disks.removeOverlays(vm.disks.flatMap((d) => (d.overlayFile === null ? [] : [d.overlayFile])));
     await this.events.record(actor, 'vm.deleted', { vmId: id, detail: { name: vm.name } });
   }
 
@@ -127,7 +184,10 @@ export class VmsService {
     return {
       vmId: vm.id, runId, name: vm.name, vcpus: vm.vcpus, memoryMiB: vm.memoryMiB, homeNode: vm.homeNode,
       kernelPath: kernelImages()[vm.kernel] ?? '', cmdline: vm.cmdline, bootScript: vm.bootScript,
-      disks: vm.disks.map((d) => ({ slot: d.slot, path: this.disks.path(d.disk), readOnly: d.disk.kind === 'base' })),
+      disks: vm.disks.map((d) => ({
+        slot: d.slot, mode: d.mode as DiskMode, path: this.disks.path(d.disk), readOnly: d.mode === 'private' && d.disk.kind === 'base',
+        ...(d.overlayFile !== null ? { overlay: this.disks.overlayPath(d.overlayFile) } : {}),
+      })),
     };
   }
 
@@ -159,6 +219,7 @@ export class VmsService {
     if (used + vm.memoryMiB > total) {
       throw new ApiException('insufficient_resources', `VM ${vm.name} needs ${vm.memoryMiB} MiB; ${total - used} of the machine's ${total} MiB are free`);
     }
+    await this.checkDisksFree(vm);
     const run = await this.runs.open(vm.id);
     this.console.beginRun(vm.id, run.id);
     this.runtime.set(vm.id, { state: 'starting', runId: run.id, memoryMiB: vm.memoryMiB, startedAt: run.startedAt.toISOString() });
@@ -171,6 +232,16 @@ export class VmsService {
       await this.runtime.settled(vm.id);
       throw e;
     }
+  }
+
+  /** A private persistent disk runs in one VM at a time: 409 naming the running VM that has it. */
+  private async checkDisksFree(vm: VmRow): Promise<void> {
+    const privateIds = vm.disks.filter((d) => d.mode === 'private' && d.disk.kind === 'persistent').map((d) => d.diskId);
+    if (privateIds.length === 0) return;
+    const running = this.runtime.all().map(([id]) => id).filter((id) => id !== vm.id);
+    if (running.length === 0) return;
+    const clash = await this.db.vmDisk.findFirst({ where: { diskId: { in: privateIds }, vmId: { in: running } }, include: { vm: true, disk: true } });
+    if (clash !== null) throw ApiException.conflict(`disk ${clash.disk.name} is a private persistent disk in use by running VM ${clash.vm.name}: stop it first`);
   }
 
   /** Running VMs for the machine view. */

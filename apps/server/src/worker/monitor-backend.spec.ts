@@ -3,7 +3,7 @@
 // snapshot), the power button powers a guest off in order, an exception out of the emulator
 // while one VM's vCPU runs faults only that VM, writes to a VM's disk persist into its next
 // run, a closed VM gives its machine memory back, and bad topologies are refused.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -33,7 +33,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function spec(name: string, disk: string, extra: Partial<VmSpec> = {}): VmSpec {
   return {
     vmId: `vm-${name}`, runId: `run-${name}`, name, vcpus: 1, memoryMiB: 16, homeNode: 0, kernelPath: kernelImages()[DEFAULT_KERNEL]!,
-    cmdline: '', disks: [{ slot: 0, path: disk, readOnly: false }], bootScript: '', ...extra,
+    cmdline: '', disks: [{ slot: 0, mode: 'private', path: disk, readOnly: false }], bootScript: '', ...extra,
   };
 }
 
@@ -58,11 +58,11 @@ describe('MonitorBackend', () => {
   test('bad topologies are refused with the reason', () => {
     expect(topologyProblems({ cpus: 6, nodes: 4, memoryMiB: 256, timed: false })).toEqual(['4 nodes do not divide 6 CPUs']);
     expect(topologyProblems({ cpus: 8, nodes: 4, memoryMiB: 1000, timed: false })[0]).toMatch(/memory must be 16\.\.496 MiB/);
-    expect(() => new MonitorBackend({ cpus: 0, nodes: 1, memoryMiB: 64, timed: false })).toThrow(/bad machine topology: cpus must be/);
+    expect(() => new MonitorBackend({ cpus: 0, nodes: 1, memoryMiB: 64, timed: false, numa: 'off' })).toThrow(/bad machine topology: cpus must be/);
   });
 
   test('two VMs on one machine; power button; emulator error faults one VM only; disks persist; memory comes back', () => {
-    const m = new MonitorBackend({ cpus: 4, nodes: 2, memoryMiB: 128, timed: false });
+    const m = new MonitorBackend({ cpus: 4, nodes: 2, memoryMiB: 128, timed: false, numa: 'off' });
     const free0 = m.monitor.pages.freeOn(0) + m.monitor.pages.freeOn(1);
     const ca = new Con();
     const cb = new Con();
@@ -121,8 +121,81 @@ describe('MonitorBackend', () => {
     a2.close();
   });
 
+  test('NUMA policy in timed mode; stations on the virtual subnet; DNFS between two VMs after another was destroyed', () => {
+    expect(new MonitorBackend({ cpus: 2, nodes: 2, memoryMiB: 64, timed: false, numa: 'disco' }).monitor.numa).toBeNull();
+    const m = new MonitorBackend({ cpus: 4, nodes: 2, memoryMiB: 128, timed: true, numa: 'disco' });
+    expect(m.monitor.numa).not.toBeNull();
+    // A VM that comes and goes first: the next VMs' stations are 2 and 3, no longer their list index + 1.
+    const x = m.create(spec('x', disks[0]!), () => {});
+    expect(x.net).toEqual({ station: 1, mac: '02:44:49:53:00:01' });
+    x.kill('test');
+    x.close();
+    const cs = new Con();
+    const cc = new Con();
+    const srv = m.create(spec('srv', disks[0]!, { bootScript: 'mkdir -p /export\ncp /bin/sh /export/sh\nnfsd /export &\necho srv-ready' }), cs.put);
+    const cli = m.create(spec('cli', disks[1]!, { homeNode: 1 }), cc.put);
+    expect(srv.net).toEqual({ station: 2, mac: '02:44:49:53:00:02' });
+    expect(cli.net).toEqual({ station: 3, mac: '02:44:49:53:00:03' });
+    // Typed lines are echoed, so a marker counts once typed and once printed.
+    const twice = (text: string, marker: string): boolean => text.split(marker).length > 2;
+    expect(runUntil(m, () => /# $/.test(cc.text) && twice(cs.text, 'srv-ready'), 60_000)).toBe(true);
+    cli.input(Buffer.from(`mkdir -p /mnt; mount -t dnfs ${srv.net!.station}:/export /mnt && cksum /mnt/sh && echo dnfs-ok\n`));
+    const ok = runUntil(m, () => twice(cc.text, 'dnfs-ok'), 60_000);
+    if (!ok) console.log(`server console: ${cs.text.slice(-400)}\nclient console: ${cc.text.slice(-400)}`);
+    expect(ok).toBe(true);
+    const k = cli.counters();
+    expect(k.netFramesReceived).toBeGreaterThan(0);
+    expect(k.netFramesSent).toBeGreaterThan(0);
+    expect(k.netBytesCopied + k.netBytesRemapped).toBeGreaterThan(20_000); // /bin/sh (about 40 KB) came over the subnet
+    expect(srv.counters().netFramesReceived).toBeGreaterThan(0);
+    expect(k.cacheLocalMisses).toBeGreaterThan(0);
+    for (const name of ['numaHotPages', 'numaMigrations', 'numaReplications', 'numaCollapses', 'pagesRemapped', 'cowCopies', 'netDrops'] as const) {
+      expect(typeof k[name]).toBe('number');
+    }
+    const g = cli.gauges();
+    expect(Number.isInteger(g.replicaPages) && Number.isInteger(g.sharedPages)).toBe(true);
+    const snap = m.snapshot(new Map<VmHandle, string>([[srv, 'vm-srv'], [cli, 'vm-cli']]));
+    expect(snap.nodes.reduce((s, n) => s + n.localMisses, 0)).toBeGreaterThan(0);
+    expect(snap.nodes[1]!.vms.find((v) => v.vmId === 'vm-cli')).toMatchObject({ replicaPages: expect.any(Number) });
+    srv.close();
+    cli.close();
+    // After VMs were destroyed (the server destroys every VM it stops), NUMA still acts: four
+    // engineering workers on 4 vCPUs over both nodes sweep grids first touched elsewhere.
+    const ce = new Con();
+    const eng = m.create(spec('eng', disks[0]!, { vcpus: 4, memoryMiB: 48, bootScript: 'engineering -w 4 -m 1; echo eng-done' }), ce.put);
+    expect(runUntil(m, () => twice(ce.text, 'eng-done'), 90_000)).toBe(true);
+    expect(ce.text).toMatch(/engineering: OK/);
+    const ke = eng.counters();
+    expect(ke.numaHotPages).toBeGreaterThan(0);
+    expect(ke.numaMigrations).toBeGreaterThan(0);
+    eng.close();
+  });
+
+  test('disk modes: cow changes are dropped at power-off, cow-persistent ones kept in the overlay, the base untouched', () => {
+    const m = new MonitorBackend({ cpus: 2, nodes: 1, memoryMiB: 64, timed: false, numa: 'off' });
+    const base = disks[1]!;
+    const before = readFileSync(base);
+    const overlay = join(tmp, 'vm-p-0.cow');
+    const boot = (name: string, mode: 'cow' | 'cow-persistent', script: string): string => {
+      const con = new Con();
+      const h = m.create(spec(name, base, { disks: [{ slot: 0, mode, path: base, readOnly: false, ...(mode === 'cow-persistent' ? { overlay } : {}) }], bootScript: `${script}; sync; echo done-done` }), con.put);
+      expect(runUntil(m, () => con.text.split('done-done').length > 2)).toBe(true);
+      h.kill('test');
+      h.close();
+      return con.text;
+    };
+    boot('c1', 'cow', 'echo scratch > /cow-file');
+    expect(boot('c2', 'cow', 'cat /cow-file || echo no-cow-file')).toMatch(/\nno-cow-file/);
+    boot('p1', 'cow-persistent', 'echo kept > /p-file');
+    expect(existsSync(overlay)).toBe(true);
+    expect(boot('p2', 'cow-persistent', 'cat /p-file')).toMatch(/\nkept/);
+    expect(readFileSync(base).equals(before)).toBe(true);
+    // A base image that is not there: the VM does not start, with the file named.
+    expect(() => m.create(spec('z', base, { disks: [{ slot: 0, mode: 'cow', path: join(tmp, 'missing.img'), readOnly: false }] }), () => {})).toThrow(/missing\.img/);
+  });
+
   test('a kernel that cannot load is a start error, and leaves nothing behind', () => {
-    const m = new MonitorBackend({ cpus: 2, nodes: 1, memoryMiB: 64, timed: false });
+    const m = new MonitorBackend({ cpus: 2, nodes: 1, memoryMiB: 64, timed: false, numa: 'off' });
     const free = m.monitor.pages.freeOn(0);
     expect(() => m.create(spec('x', disks[1]!, { kernelPath: kernelImages()[DEFAULT_KERNEL]!.replace('kernel-disco', 'kernel-bare') }), () => {})).toThrow(/kernel/);
     expect(m.monitor.vms).toHaveLength(0);

@@ -7,13 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { Machine } from '../../../../libs/machine/src/board/machine.js';
 import { MACHINE } from '../../../../libs/machine/src/board/memory-map.js';
-import { FileBlockBackend } from '../../../../libs/machine/src/devices/block/block.backend.js';
+import type { DiskConfig } from '../../../../libs/disco/src/io/disk-config.js';
 import { Monitor } from '../../../../libs/disco/src/monitor.js';
+import { VirtualSubnet } from '../../../../libs/disco/src/io/net.js';
 import { C } from '../../../../libs/disco/src/metrics.js';
 import { MONITOR_OWNER, NO_OWNER } from '../../../../libs/disco/src/memory/memmap.js';
 import { VCPU_STATE } from '../../../../libs/disco/src/vcpu/vcpu.js';
 import type { Vm } from '../../../../libs/disco/src/vm.js';
-import type { MachineSnapshot, MonitorCounters, VmSpec, WorkerConfig } from '../../../../libs/protocol/src/index.js';
+import type { DiskSpec, MachineSnapshot, MonitorCounters, MonitorGauges, NetAddress, VmSpec, WorkerConfig } from '../../../../libs/protocol/src/index.js';
 import { topologyProblems } from '../machine/topology.js';
 import type { MachineBackend, RunResult, VmEnd, VmHandle } from './vm-backend.js';
 
@@ -25,15 +26,27 @@ const KERNEL_PANIC_CODE = 0x7a;
 const TAIL_BYTES = 1024;
 const ASCII_SPACE = 0x20;
 
+/** The monitor's configuration of one disk. */
+function diskConfig(d: DiskSpec): DiskConfig {
+  switch (d.mode) {
+    case 'private': return { kind: 'private', path: d.path, readOnly: d.readOnly };
+    case 'cow': return { kind: 'cow', base: d.path };
+    case 'cow-persistent':
+      if (d.overlay === undefined) throw new Error(`disk slot ${d.slot}: a cow-persistent disk needs an overlay file`);
+      return { kind: 'cow-persistent', base: d.path, overlay: d.overlay };
+    default: throw new Error(`disk slot ${d.slot}: unknown mode ${String((d as { mode: unknown }).mode)}`);
+  }
+}
+
 class MonitorVm implements VmHandle {
   readonly vm: Vm;
-  private readonly disks: FileBlockBackend[] = [];
   private readonly tail = new Uint8Array(TAIL_BYTES);
   private tailPos = 0;
   /** The boot script waits for the first prompt; then it is due (typed after the slice). */
   private script: Uint8Array | null;
   scriptDue = false;
   private prev = 0;
+  readonly net: NetAddress;
 
   constructor(
     private readonly monitor: Monitor,
@@ -44,22 +57,20 @@ class MonitorVm implements VmHandle {
   ) {
     const text = spec.bootScript.trim() === '' ? null : spec.bootScript.endsWith('\n') ? spec.bootScript : spec.bootScript + '\n';
     this.script = text === null ? null : Buffer.from(text, 'latin1');
-    const units: (FileBlockBackend | undefined)[] = [];
-    try {
-      for (const d of spec.disks) {
-        if (d.slot < 0 || d.slot > 3) throw new Error(`disk slot ${d.slot}: the monitor has units 0..3`);
-        const b = new FileBlockBackend(d.path, { readOnly: d.readOnly });
-        this.disks.push(b);
-        units[d.slot] = b;
-      }
-      this.vm = monitor.createVm({
-        name: spec.name, kernel, memoryMiB: spec.memoryMiB, vcpus: spec.vcpus, cmdline: spec.cmdline, disks: units,
-        node: spec.homeNode, console: (b) => this.onByte(b),
-      });
-    } catch (e) {
-      this.closeDisks();
-      throw e;
+    // The monitor opens the disks (io/disk-config.ts: base images once per monitor, overlays,
+    // exclusivity at start) and closes them when the VM is destroyed.
+    // Dense (explicit undefined for empty slots): the array index is the disk unit.
+    const units: (DiskConfig | undefined)[] = Array.from({ length: 1 + Math.max(-1, ...spec.disks.map((d) => d.slot)) }, () => undefined);
+    for (const d of spec.disks) {
+      if (!Number.isInteger(d.slot) || d.slot < 0 || d.slot > 3) throw new Error(`disk slot ${d.slot}: the monitor has units 0..3`);
+      units[d.slot] = diskConfig(d);
     }
+    this.vm = monitor.createVm({
+      name: spec.name, kernel, memoryMiB: spec.memoryMiB, vcpus: spec.vcpus, cmdline: spec.cmdline, disks: units,
+      node: spec.homeNode, console: (b) => this.onByte(b),
+    });
+    const station = VirtualSubnet.station(this.vm);
+    this.net = { station, mac: VirtualSubnet.mac(station) };
     monitor.startVm(this.vm);
     if (this.vm.state !== 'running') {
       const why = this.vm.exit !== null && 'reason' in this.vm.exit ? this.vm.exit.reason : 'it did not start';
@@ -167,24 +178,29 @@ class MonitorVm implements VmHandle {
       cacheLocalMisses: m.cacheMisses.local, cacheRemoteMisses: m.cacheMisses.remote,
       diskCommands: m.disk.reads + m.disk.writes, diskSectors: m.disk.sectorsRead + m.disk.sectorsWritten,
       consoleBytesOut: m.console.bytesOut, consoleBytesIn: m.console.bytesIn,
+      numaHotPages: m.numa.hotPages, numaMigrations: m.numa.migrations, numaReplications: m.numa.replications, numaCollapses: m.numa.collapses,
+      pagesRemapped: m.sharing.remapped, cowCopies: m.sharing.cowCopies,
+      netFramesSent: m.net.framesSent, netFramesReceived: m.net.framesReceived,
+      netBytesCopied: m.net.bytesCopied, netBytesRemapped: m.net.bytesRemapped,
+      netDrops: m.net.drops.noStation + m.net.drops.noBuffer + m.net.drops.tooBig,
     };
   }
 
-  private closeDisks(): void {
-    for (const d of this.disks) {
-      try {
-        d.close();
-      } catch {
-        // A disk that will not close must not keep the VM.
-      }
-    }
-    this.disks.length = 0;
+  gauges(): MonitorGauges {
+    const r = this.monitor.numa?.replicaPagesPerNode(this.vm) ?? [];
+    let replicaPages = 0;
+    for (let n = 0; n < r.length; n++) replicaPages += r[n]!;
+    return { replicaPages, sharedPages: this.vm.pmap.sharedMapped };
+  }
+
+  /** Replica pages of the VM on each node now. */
+  replicasPerNode(): ArrayLike<number> {
+    return this.monitor.numa?.replicaPagesPerNode(this.vm) ?? [];
   }
 
   close(): void {
     this.onClose(this);
     this.monitor.destroyVm(this.vm);
-    this.closeDisks();
   }
 }
 
@@ -204,7 +220,9 @@ export class MonitorBackend implements MachineBackend {
     this.machine = new Machine({
       cpus: config.cpus, nodes: config.nodes, memoryBytes: config.memoryMiB * 1024 * 1024, timed: config.timed, consoleOutput: () => {},
     });
-    this.monitor = new Monitor(this.machine);
+    // NUMA placement (numa/): the paper's policy or AutoNUMA's; it needs timed mode (the miss
+    // counters are fed by the cache model), so in fast mode it is not built at all.
+    this.monitor = new Monitor(this.machine, { numa: config.numa === 'off' || !config.timed ? false : { strategy: config.numa } });
     this.lastCycles = new Float64Array(config.cpus);
     this.lastIdle = new Float64Array(config.cpus);
   }
@@ -261,6 +279,22 @@ export class MonitorBackend implements MachineBackend {
     for (const vm of [...m.vms]) if (vm.running) m.faultVm(vm, `${why} (on no VM in particular)`);
   }
 
+  /** Cache misses of node n's CPUs since the machine started (timed mode; 0 in fast mode). */
+  private nodeMisses(n: number): { local: number; remote: number } {
+    let local = 0;
+    let remote = 0;
+    const cache = this.machine.cache;
+    if (cache !== null) {
+      for (let p = 0; p < this.machine.cpuCount; p++) {
+        if (this.machine.cpuNode(p) !== n) continue;
+        const st = cache.stats(p);
+        local += st.localMisses;
+        remote += st.remoteMisses;
+      }
+    }
+    return { local, remote };
+  }
+
   snapshot(vmIds: Map<VmHandle, string>): MachineSnapshot {
     const m = this.monitor;
     const cpus = m.cpus.map((cpu, p) => {
@@ -284,12 +318,16 @@ export class MonitorBackend implements MachineBackend {
         if (o === MONITOR_OWNER) monitorPages++;
         else if (o < 0 && o !== NO_OWNER) sharedPages++;
       }
-      const vms: { vmId: string; pages: number }[] = [];
+      const vms: { vmId: string; pages: number; replicaPages: number }[] = [];
+      let replicaPages = 0;
       for (const [vm, h] of this.handles) {
         const id = vmIds.get(h);
-        if (id !== undefined && vm.pmap.pagesPerNode[n]! > 0) vms.push({ vmId: id, pages: vm.pmap.pagesPerNode[n]! });
+        const replicas = h.replicasPerNode()[n] ?? 0;
+        replicaPages += replicas;
+        if (id !== undefined && (vm.pmap.pagesPerNode[n]! > 0 || replicas > 0)) vms.push({ vmId: id, pages: vm.pmap.pagesPerNode[n]!, replicaPages: replicas });
       }
-      return { node: n, totalPages: pages.pagesPerNode, freePages: pages.freeOn(n), monitorPages, sharedPages, vms };
+      const misses = this.nodeMisses(n);
+      return { node: n, totalPages: pages.pagesPerNode, freePages: pages.freeOn(n), monitorPages, sharedPages, replicaPages, localMisses: misses.local, remoteMisses: misses.remote, vms };
     });
     return { at: Date.now(), cycles: m.now, cpus, nodes };
   }

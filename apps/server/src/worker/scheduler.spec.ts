@@ -5,7 +5,7 @@
 // into a stop, pause stops a VM's time, machine time is paced to the wall clock, console bytes
 // come out as events, samples carry the monitor's counters and a machine snapshot follows them.
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { zeroCounters, type MachineSnapshot, type MonitorCounters, type VmSpec, type WorkerEvent, type WorkerRequest } from '../../../../libs/protocol/src/index.js';
+import { zeroCounters, type MachineSnapshot, type MonitorCounters, type MonitorGauges, type NetAddress, type VmSpec, type WorkerEvent, type WorkerRequest } from '../../../../libs/protocol/src/index.js';
 import { SLICE_HOST_MS, SLICE_MS, VmScheduler } from './scheduler.js';
 import type { MachineBackend, RunResult, VmEnd, VmHandle } from './vm-backend.js';
 
@@ -42,9 +42,16 @@ class FakeVm implements VmHandle {
   powerButton(): void { this.powerPressed = true; }
   kill(reason: string): void { this.killed = reason; }
 
+  /** Scripted: every slice counts one local and (every other slice) one remote cache miss; the gauge is the slice count. */
   counters(): MonitorCounters {
-    return { ...zeroCounters(), cyclesUser: this.busyCycles, traps: this.slices };
+    return { ...zeroCounters(), cyclesUser: this.busyCycles, traps: this.slices, cacheLocalMisses: this.slices, cacheRemoteMisses: Math.floor(this.slices / 2) };
   }
+
+  gauges(): MonitorGauges {
+    return { replicaPages: this.slices, sharedPages: 0 };
+  }
+
+  readonly net: NetAddress = { station: 7, mac: '02:44:49:53:00:07' };
 
   close(): void {
     this.closed = true;
@@ -126,9 +133,10 @@ describe('VmScheduler', () => {
   test('start replies, announces running and lists the VM', () => {
     const { send, events } = setup({ a: run });
     expect(send({ kind: 'start', spec: spec('a'), seq: 0 })).toMatchObject({ ok: true });
-    expect(events).toContainEqual({ kind: 'state', vmId: 'vm-a', runId: 'run-a', state: 'running' });
+    expect(events).toContainEqual({ kind: 'state', vmId: 'vm-a', runId: 'run-a', state: 'running', net: { station: 7, mac: '02:44:49:53:00:07' } });
     const status = send({ kind: 'status', seq: 0 }) as Extract<WorkerEvent, { kind: 'reply'; ok: true }>;
     expect(status.status?.vms.map((v) => v.vmId)).toEqual(['vm-a']);
+    expect(status.status?.vms[0]?.net?.station).toBe(7);
     expect(status.status?.backend).toBe('fake');
   });
 
@@ -252,7 +260,7 @@ describe('VmScheduler', () => {
   });
 
   test('samples carry the counters over the interval; a machine snapshot follows', async () => {
-    const { send, events } = setup({ a: run });
+    const { send, events, backend } = setup({ a: run });
     send({ kind: 'start', spec: spec('a'), seq: 0 });
     await sleep(2100);
     const samples = events.filter((e) => e.kind === 'metrics').flatMap((e) => (e as Extract<WorkerEvent, { kind: 'metrics' }>).samples);
@@ -261,6 +269,12 @@ describe('VmScheduler', () => {
     expect(s.counters.cyclesUser).toBe(s.cycles);
     expect(s.counters.traps).toBeGreaterThan(0);
     expect(s.counters.traps).toBeLessThan(samples[1]!.totals.cycles);
+    // Gauges are the value now, not a difference; the ratio is of the interval's misses.
+    expect(s.gauges.replicaPages).toBeLessThanOrEqual(backend.vms.get('vm-a')!.slices);
+    expect(s.gauges.replicaPages).toBeGreaterThan(s.counters.traps);
+    expect(s.localMissRatio).toBeCloseTo(s.counters.cacheLocalMisses / (s.counters.cacheLocalMisses + s.counters.cacheRemoteMisses), 10);
+    expect(s.localMissRatio).toBeGreaterThan(0.6);
+    expect(s.localMissRatio).toBeLessThan(0.7);
     const snap = events.find((e) => e.kind === 'machine') as Extract<WorkerEvent, { kind: 'machine' }>;
     expect(snap.snapshot.cpus).toEqual([{ cpu: 0, node: 0, vmId: 'vm-a', vcpu: 0, busyPct: 100 }]);
   });

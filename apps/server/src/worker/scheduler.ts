@@ -6,7 +6,7 @@
 // Nothing a guest does (and no failure of the emulator) escapes a slice: the VM it concerns
 // ends as crashed, the others run on.
 import {
-  actionAllowed, MONITOR_COUNTERS, type MachineSnapshot, type MonitorCounters, type RunCounters, type VmAction, type VmSpec,
+  actionAllowed, localMissRatio, MONITOR_COUNTERS, type MachineSnapshot, type MonitorCounters, type RunCounters, type VmAction, type VmSpec,
   type VmState, type WorkerCommand, type WorkerError, type WorkerEvent, type WorkerRequest, type WorkerStatus,
 } from '../../../../libs/protocol/src/index.js';
 import type { MachineBackend, VmHandle } from './vm-backend.js';
@@ -182,7 +182,7 @@ export class VmScheduler {
     this.vms.set(spec.vmId, entry);
     this.ids.set(vm, spec.vmId);
     this.entries = [...this.vms.values()];
-    this.emit({ kind: 'state', vmId: spec.vmId, runId: spec.runId, state: 'running' });
+    this.emit({ kind: 'state', vmId: spec.vmId, runId: spec.runId, state: 'running', ...(vm.net !== null ? { net: vm.net } : {}) });
     this.metricsTimer ??= setInterval(() => this.sampleMetrics(), METRICS_INTERVAL_MS);
   }
 
@@ -341,7 +341,7 @@ export class VmScheduler {
       samples.push({
         vmId: e.spec.vmId, runId: e.spec.runId, at, intervalMs, instructions,
         cycles: t.cycles - e.last.cycles, hostMs: e.hostMs - e.last.hostMs,
-        mips: instructions / intervalMs / 1000, counters: delta, totals: t,
+        mips: instructions / intervalMs / 1000, counters: delta, gauges: e.vm.gauges(), localMissRatio: localMissRatio(delta), totals: t,
       });
       e.last = { at, instructions: t.instructions, cycles: t.cycles, hostMs: e.hostMs, counters };
     }
@@ -359,7 +359,7 @@ export class VmScheduler {
       backend: this.backend.name,
       vms: this.entries.map((e) => ({
         vmId: e.spec.vmId, runId: e.spec.runId, state: e.state, vcpus: e.spec.vcpus, memoryMiB: e.spec.memoryMiB,
-        homeNode: e.spec.homeNode, backend: this.backend.name, totals: this.totals(e),
+        homeNode: e.spec.homeNode, backend: this.backend.name, totals: this.totals(e), net: e.vm.net,
       })),
       machine: this.latestMachine,
     };

@@ -1,7 +1,7 @@
 // What the machine worker needs from whatever runs its VMs: one machine that runs all of them
 // at once (MonitorBackend: the Disco monitor on one emulated cc-NUMA machine). The scheduler
 // (scheduler.ts) paces `run` to the wall clock and turns each VM's `end()` into the end of its run.
-import type { MachineSnapshot, MonitorCounters, VmSpec } from '../../../../libs/protocol/src/index.js';
+import type { MachineSnapshot, MonitorCounters, MonitorGauges, NetAddress, VmSpec } from '../../../../libs/protocol/src/index.js';
 
 /** Why a VM stopped by itself (or was stopped by the backend). */
 export type VmEnd =
@@ -35,6 +35,10 @@ export interface VmHandle {
   kill(reason: string): void;
   /** The monitor's counters since the run began (allocates: once a second, not per slice). */
   counters(): MonitorCounters;
+  /** The monitor's gauges now (replica pages, shared pages). */
+  gauges(): MonitorGauges;
+  /** The VM's station on the virtual subnet (fixed for the run), or null. */
+  readonly net: NetAddress | null;
   /** Release the VM for good (machine memory, host disk files). */
   close(): void;
 }

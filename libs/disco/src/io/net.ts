@@ -158,12 +158,22 @@ export class VirtualSubnet {
       return delivered;
     }
     const station = (h[4] << 8) | h[5];
-    const dst = h[0] === NET.MAC0 && h[1] === NET.MAC1 && h[2] === NET.MAC2 && h[3] === NET.MAC3 ? this.m.vms[station - 1] : undefined;
+    // Station = VM id + 1; ids are never reused, but destroyVm removes VMs from the list, so
+    // the list index is not the id once a VM has been destroyed (the server destroys every VM it stops).
+    const dst = h[0] === NET.MAC0 && h[1] === NET.MAC1 && h[2] === NET.MAC2 && h[3] === NET.MAC3 ? this.byStation(station) : undefined;
     if (dst === undefined || !dst.running) {
       k[NETC.DROP_NO_STATION]++;
       return 0;
     }
     return this.deliver(cpu, v, dst, n, total) ? 1 : 0;
+  }
+
+  private byStation(station: number): Vm | undefined {
+    const vms = this.m.vms;
+    const i = station - 1;
+    if (i < vms.length && vms[i]?.id === i) return vms[i];
+    for (const vm of vms) if (vm.id === i) return vm;
+    return undefined;
   }
 
   /** Place the frame in txPa/txLen (n fragments) into dst's next posted descriptor. */

@@ -40,7 +40,7 @@ class VmNuma {
   /** Replica pages per node now. */
   readonly replicaPages: Float64Array;
 
-  constructor(guestPages: number, nodes: number) {
+  constructor(readonly vm: Vm, guestPages: number, nodes: number) {
     this.replicas = new Int32Array(guestPages * nodes).fill(-1);
     this.replicaMask = new Uint32Array(guestPages);
     this.moves = new Uint8Array(guestPages);
@@ -97,8 +97,13 @@ export class Numa {
 
   /** A new VM: its state, and the hook that frees replicas when the pmap drops a page. */
   attach(vm: Vm): void {
-    this.perVm[vm.id] = new VmNuma(vm.pmap.guestPages, this.nodes);
+    this.perVm[vm.id] = new VmNuma(vm, vm.pmap.guestPages, this.nodes);
     vm.pmap.onDropReplicated = (gp) => this.dropReplicas(vm, gp);
+  }
+
+  /** The VM is destroyed (Monitor.destroyVm): its state goes (ids are never reused). */
+  detach(vm: Vm): void {
+    if (this.perVm[vm.id]?.vm === vm) this.perVm[vm.id] = undefined;
   }
 
   /** The VM (re)booted with fresh memory: forget moves and hints. */
@@ -166,8 +171,9 @@ export class Numa {
     const pages = this.m.pages;
     const owner = pages.owner[mp];
     if (owner < 0) return; // free, the monitor's own, or shared (SHARED pages are never moved)
-    const vm = this.m.vms[owner];
+    // The memmap's owner is the VM id; Monitor.vms is no index by id once a VM has been destroyed.
     const st = this.perVm[owner];
+    const vm = st?.vm;
     if (vm === undefined || st === undefined || !vm.running) return;
     const gp = pages.guestPage[mp];
     const pmap = vm.pmap;
