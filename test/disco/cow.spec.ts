@@ -13,24 +13,13 @@ import { buildRootImage } from '../../apps/cli/src/commands/boot-session.js';
 import { defaultMonitorKernelPath, MonitorSession, type VmConsole, type VmSpec } from '../../apps/cli/src/commands/monitor-session.js';
 import { SHARED_OWNER } from '../../libs/disco/src/memory/memmap.js';
 import { Ext2Reader } from '../../libs/ext2/src/reader.js';
+import { runCommand as run } from './support.js';
 
 const FIXED_CLOCK = (): number => Date.UTC(2026, 0, 1);
 const skip = !existsSync(defaultMonitorKernelPath()) || process.env.DISCO_SKIP_DIFFERENTIAL === '1';
 const suite = skip ? describe.skip : describe;
 
-function stripAnsi(s: string): string {
-  return s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
-}
 
-function run(c: VmConsole, cmd: string): string {
-  c.type(cmd + '\n');
-  const end = c.waitForPrompt(undefined, { hostMs: 60_000 });
-  if (end !== null) throw new Error(`"${cmd}": ${JSON.stringify(end)}\n${c.output.slice(-2000)}`);
-  const lines = stripAnsi(c.recent).replace(/\r\n/g, '\n').split('\n');
-  lines.shift();
-  lines.pop();
-  return lines.join('\n') + (lines.length > 0 ? '\n' : '');
-}
 
 function boot(vms: VmSpec[], cpus = 2): MonitorSession {
   const s = new MonitorSession({ vms: vms.map((v) => ({ memoryMiB: 32, ...v })), cpus, clock: FIXED_CLOCK });

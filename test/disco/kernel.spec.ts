@@ -7,45 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { defaultMonitorKernelPath, MonitorSession, type VmConsole } from '../../apps/cli/src/commands/monitor-session.js';
-import { physFrames } from '../../libs/disco/src/memory/phys-tlb.js';
-import { SHARED_OWNER } from '../../libs/disco/src/memory/memmap.js';
 import { e2fsck, makeImage } from '../guest/support.js';
+import { checkPhysicalTlbs, runCommand as run, stripAnsi } from './support.js';
 
 const FIXED_CLOCK = (): number => Date.UTC(2026, 0, 1);
 const skip = !existsSync(defaultMonitorKernelPath()) || process.env.DISCO_SKIP_DIFFERENTIAL === '1';
 const suite = skip ? describe.skip : describe;
 
-function stripAnsi(s: string): string {
-  return s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
-}
 
-/** Type a command at VM c's prompt; what it printed (echo and next prompt removed). */
-function run(c: VmConsole, cmd: string, hostMs = 60_000): string {
-  c.type(cmd + '\n');
-  const end = c.waitForPrompt(undefined, { hostMs });
-  if (end !== null) throw new Error(`"${cmd}": ${JSON.stringify(end)}\n${c.output.slice(-2000)}`);
-  const lines = stripAnsi(c.recent).replace(/\r\n/g, '\n').split('\n');
-  lines.shift();
-  lines.pop();
-  return lines.join('\n') + (lines.length > 0 ? '\n' : '');
-}
 
-/** Every valid physical TLB frame of a CPU running a vCPU belongs to that VM, is its special page, or is a shared page (kernel text, disk cache) its pmap maps. */
-function checkTlbs(s: MonitorSession): void {
-  const m = s.monitor;
-  for (let p = 0; p < m.cpus.length; p++) {
-    const v = m.current[p];
-    if (v === null) continue;
-    for (const e of physFrames(m.cpus[p])) {
-      if (e.frame === v.spPage) continue;
-      const gp = m.pages.guestPage[e.frame];
-      if (m.pages.owner[e.frame] === SHARED_OWNER && v.vm.pmap.machinePage.includes(e.frame)) continue;
-      if (m.pages.owner[e.frame] !== v.vm.id || v.vm.pmap.machinePage[gp] !== e.frame) {
-        throw new Error(`CPU ${p} running ${v.vm.name} maps 0x${e.vpn2.toString(16)} to foreign machine frame 0x${e.frame.toString(16)}`);
-      }
-    }
-  }
-}
 
 function boot(vms: { vcpus?: number; memoryMiB?: number; busybox?: boolean }[], cpus: number, nodes = 1): { s: MonitorSession; images: { path: string; cleanup: () => void }[] } {
   const images = vms.map((v) => makeImage({ busybox: v.busybox ?? false }));
@@ -77,7 +47,7 @@ suite('guest kernel under the monitor: one VM', () => {
   it('boots to the shell in supervisor mode', () => {
     expect(c.output).toContain('disco guest kernel: 1 CPUs');
     expect(c.output).toContain('rc done');
-    checkTlbs(s);
+    checkPhysicalTlbs(s.monitor);
   });
 
   it('idles for 5 emulated seconds without tripping the interrupts-off watchdog (2 s)', () => {
@@ -97,7 +67,7 @@ suite('guest kernel under the monitor: one VM', () => {
     expect(run(c, 'pmake')).toMatch(/^pmake: OK 5fb3050a$/m);
     expect(run(c, 'raytrace -w 64 -h 48')).toMatch(/^raytrace: OK d7741d19$/m); // bare: d7741d19
     expect(run(c, 'database -n 50000 -q 3000')).toMatch(/^database: OK c5e0e746$/m); // bare: c5e0e746
-    checkTlbs(s);
+    checkPhysicalTlbs(s.monitor);
     const mt = s.monitor.vmMetrics(c.vm);
     expect(mt.tlb.l2tlbHits).toBeGreaterThan(mt.tlb.reflectedRefills);
     expect(mt.cycles.user).toBeGreaterThan(0);
@@ -127,7 +97,7 @@ suite('guest kernel under the monitor: several VMs', () => {
       while (!s.consoles.every(done) && guard++ < 2000) {
         s.runUntil(() => true);
         s.monitor.run(2_000_000);
-        checkTlbs(s);
+        checkPhysicalTlbs(s.monitor);
       }
       expect(s.consoles[0]!.recent).toMatch(/pmake: OK 5fb3050a/);
       expect(s.consoles[1]!.recent).toMatch(/raytrace: OK/);
@@ -149,7 +119,7 @@ suite('guest kernel under the monitor: several VMs', () => {
       expect(c.output).toContain('disco guest kernel: 4 CPUs');
       expect(run(c, 'pmake -j 4')).toMatch(/^pmake: OK 5fb3050a$/m);
       expect(run(c, 'raytrace -p 4 -w 96 -h 72')).toMatch(/^raytrace: OK [0-9a-f]{8}$/m);
-      checkTlbs(s);
+      checkPhysicalTlbs(s.monitor);
       const mt = s.monitor.vmMetrics(c.vm);
       expect(mt.ipis.sent).toBeGreaterThan(0);
       expect(mt.vcpuSwitches).toBeGreaterThan(4);
@@ -165,7 +135,7 @@ suite('guest kernel under the monitor: several VMs', () => {
     const { s, images } = boot(Array.from({ length: 8 }, () => ({ vcpus: 2, memoryMiB: 24 })), 4, 2);
     try {
       for (const c of s.consoles) expect(run(c, `echo ${c.vm.name} alive`)).toBe(`${c.vm.name} alive\n`);
-      checkTlbs(s);
+      checkPhysicalTlbs(s.monitor);
       const m = s.monitor.metrics('test');
       expect(m.total.pagesPerNode[0]).toBeGreaterThan(0);
       expect(m.total.pagesPerNode[1]).toBeGreaterThan(0);

@@ -3,30 +3,9 @@
 // monitor call, SMP vCPUs, isolation and faults, poweroff and reboot.
 import { describe, expect, it } from '@jest/globals';
 import { MemoryBlockBackend } from '../../libs/machine/src/devices/block/block.backend.js';
-import { physFrames } from '../../libs/disco/src/memory/phys-tlb.js';
-import { MONITOR_OWNER, SHARED_OWNER } from '../../libs/disco/src/memory/memmap.js';
 import type { Monitor } from '../../libs/disco/src/monitor.js';
-import { setup } from './support.js';
+import { checkPhysicalTlbs, setup } from './support.js';
 
-/** Every valid frame in the physical TLB of a CPU running a vCPU is one of that VM's machine pages, its special page, or a shared page (kernel text, disk cache) its pmap maps. */
-function checkPhysicalTlbs(m: Monitor): number {
-  let checked = 0;
-  for (let p = 0; p < m.cpus.length; p++) {
-    const v = m.current[p];
-    if (v === null) continue;
-    for (const e of physFrames(m.cpus[p])) {
-      checked++;
-      if (e.frame === v.spPage) continue;
-      const owner = m.pages.owner[e.frame];
-      const gp = m.pages.guestPage[e.frame];
-      if (owner === SHARED_OWNER && v.vm.pmap.machinePage.includes(e.frame)) continue;
-      if (owner !== v.vm.id || v.vm.pmap.machinePage[gp] !== e.frame) {
-        throw new Error(`CPU ${p} (${v.vm.name}) maps va 0x${e.vpn2.toString(16)} to machine frame 0x${e.frame.toString(16)} owned by ${owner === MONITOR_OWNER ? 'the monitor' : owner}`);
-      }
-    }
-  }
-  return checked;
-}
 
 /** Run in slices, checking the physical TLBs after each, until everything stopped. */
 function runChecked(m: Monitor, slices = 400, slice = 1_000_000): number {

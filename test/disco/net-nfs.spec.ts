@@ -10,24 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildRootImage } from '../../apps/cli/src/commands/boot-session.js';
 import { defaultMonitorKernelPath, MonitorSession, type VmConsole } from '../../apps/cli/src/commands/monitor-session.js';
+import { runCommand } from './support.js';
+
+const run = (c: VmConsole, cmd: string, hostMs = 120_000): string => runCommand(c, cmd, hostMs);
 
 const skip = !existsSync(defaultMonitorKernelPath()) || process.env.DISCO_SKIP_DIFFERENTIAL === '1';
 const suite = skip ? describe.skip : describe;
 const root = join(import.meta.dirname, '..', '..');
 
-function stripAnsi(s: string): string {
-  return s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
-}
 
-function run(c: VmConsole, cmd: string, hostMs = 120_000): string {
-  c.type(cmd + '\n');
-  const end = c.waitForPrompt(undefined, { hostMs });
-  if (end !== null) throw new Error(`"${cmd}": ${JSON.stringify(end)}\n${c.output.slice(-2000)}`);
-  const lines = stripAnsi(c.recent).replace(/\r\n/g, '\n').split('\n');
-  lines.shift();
-  lines.pop();
-  return lines.join('\n') + (lines.length > 0 ? '\n' : '');
-}
 
 /** POSIX cksum (CRC-32 0x04C11DB7 MSB first, the length appended, inverted). */
 function cksum(data: Uint8Array): number {

@@ -6,30 +6,14 @@ import { describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { defaultMonitorKernelPath, MonitorSession } from '../../apps/cli/src/commands/monitor-session.js';
 import { GUEST_VSEG } from '../../libs/disco/src/abi/monitor-abi.js';
-import { physFrames } from '../../libs/disco/src/memory/phys-tlb.js';
-import { SHARED_OWNER } from '../../libs/disco/src/memory/memmap.js';
 import { parseElf } from '../../libs/machine/src/loader/elf.js';
 import { makeImage } from '../guest/support.js';
+import { checkPhysicalTlbs } from './support.js';
 
 const skip = !existsSync(defaultMonitorKernelPath()) || process.env.DISCO_SKIP_DIFFERENTIAL === '1';
 const suite = skip ? describe.skip : describe;
 const strip = (s: string): string => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
-function checkTlbs(s: MonitorSession): void {
-  const m = s.monitor;
-  for (let p = 0; p < m.cpus.length; p++) {
-    const v = m.current[p];
-    if (v === null) continue;
-    for (const e of physFrames(m.cpus[p])) {
-      if (e.frame === v.spPage) continue;
-      // A shared page (kernel text shared between VMs when NUMA is off, the disk cache) its pmap maps.
-      if (m.pages.owner[e.frame] === SHARED_OWNER && v.vm.pmap.machinePage.includes(e.frame)) continue;
-      const gp = m.pages.guestPage[e.frame];
-      const ok = m.pages.owner[e.frame] === v.vm.id && gp >= 0 && (m.numa?.copies(v.vm, gp) ?? [v.vm.pmap.machinePage[gp]]).includes(e.frame);
-      if (!ok) throw new Error(`CPU ${p} maps foreign frame 0x${e.frame.toString(16)}`);
-    }
-  }
-}
 
 const COMMANDS = ['raytrace -p 4 -w 64 -h 48', 'engineering -w 4 -m 1 -i 1', 'pmake -j 4'];
 
@@ -48,7 +32,7 @@ function runAll(numa: boolean): { results: string[]; s: MonitorSession; cleanup:
     let guard = 0;
     while (!/[#$] $/.test(strip(c.recent)) && guard++ < 5000) {
       s.monitor.run(2_000_000);
-      checkTlbs(s);
+      checkPhysicalTlbs(s.monitor);
     }
     results.push(/: OK [0-9a-f]{8}/.exec(strip(c.recent))?.[0] ?? strip(c.recent));
   }

@@ -3,30 +3,16 @@
 // monitor (DMA) writes into a shared page. The test guest is test/disco/guests/share.c.
 import { describe, expect, it } from '@jest/globals';
 import { SHARED_OWNER } from '../../libs/disco/src/memory/memmap.js';
-import { physFrames } from '../../libs/disco/src/memory/phys-tlb.js';
 import { PAGE_FLAG } from '../../libs/disco/src/memory/pmap.js';
 import type { Monitor } from '../../libs/disco/src/monitor.js';
 import type { Vm } from '../../libs/disco/src/vm.js';
-import { setup } from './support.js';
+import { checkPhysicalTlbs, setup } from './support.js';
 
-/** Every frame in a running CPU's TLB belongs to its VM: its own page, its special page, or a shared page its pmap maps. */
-function checkTlbs(m: Monitor): void {
-  for (let p = 0; p < m.cpus.length; p++) {
-    const v = m.current[p];
-    if (v === null) continue;
-    for (const e of physFrames(m.cpus[p])) {
-      if (e.frame === v.spPage) continue;
-      const owner = m.pages.owner[e.frame];
-      const ok = owner === SHARED_OWNER ? v.vm.pmap.machinePage.includes(e.frame) : owner === v.vm.id && v.vm.pmap.machinePage[m.pages.guestPage[e.frame]] === e.frame;
-      if (!ok) throw new Error(`CPU ${p} (${v.vm.name}) maps frame 0x${e.frame.toString(16)} it does not own`);
-    }
-  }
-}
 
 function runUntil(m: Monitor, done: () => boolean, slices = 400): void {
   for (let i = 0; i < slices && !done(); i++) {
     m.run(1_000_000);
-    checkTlbs(m);
+    checkPhysicalTlbs(m);
   }
 }
 
