@@ -2,35 +2,16 @@
 // image is rebuilt with Debian busybox added (for `stty size`) before the test's VM copies it;
 // a resize over socket.io reaches the guest's tty (busybox stty prints "ROWS COLS"), the last
 // resize of two viewers wins, and bad payloads get an error ack and change nothing.
-import { existsSync, mkdtempSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { addStandardDevices, buildImage, dir, merge, readHostTree } from '../../libs/ext2/src/index.js';
-import { api, connect, connected, ConsoleWatcher, repoRoot, startServer, tempDataDir, type Client, type ServerProcess } from './support.js';
+import {
+  addBusyboxToBase, api, connect, connected, ConsoleWatcher, haveBusybox, startServer, tempDataDir, type Client, type ServerProcess,
+} from './support.js';
 
-const busybox = join(repoRoot, 'build', 'busybox', 'busybox');
-const suite = existsSync(busybox) ? describe : describe.skip;
+const suite = haveBusybox ? describe : describe.skip;
 
 let data: ReturnType<typeof tempDataDir>;
 let server: ServerProcess;
 const sockets: Client[] = [];
-
-function rootfsWithBusybox(file: string): void {
-  const extra = mkdtempSync(join(tmpdir(), 'rsz-bb-'));
-  try {
-    mkdirSync(join(extra, 'bin'));
-    copyFileSync(busybox, join(extra, 'bin', 'busybox'));
-    const root = dir();
-    merge(root, readHostTree(join(repoRoot, 'guest', 'images', 'rootfs')));
-    merge(root, readHostTree(extra));
-    root.mode = 0o755;
-    addStandardDevices(root);
-    buildImage(root, { sizeBytes: 16 * 1024 * 1024 }).writeFile(file);
-  } finally {
-    rmSync(extra, { recursive: true, force: true });
-  }
-}
 
 async function socket(token?: string | null): Promise<Client> {
   const s = connect(server.url, token);
@@ -42,7 +23,7 @@ async function socket(token?: string | null): Promise<Client> {
 beforeAll(async () => {
   data = tempDataDir();
   server = await startServer(data.dir);
-  rootfsWithBusybox(join(data.dir, 'disks', 'base-rootfs.img'));
+  if (haveBusybox) addBusyboxToBase(data.dir);
 });
 
 afterAll(async () => {
