@@ -87,6 +87,7 @@ u32 hal_remap(void *dst, const void *src, u32 len);
 /* ---- callbacks into the portable kernel -------------------------------------------- */
 void clock_tick(void);             /* this CPU's periodic tick */
 void cons_rx(int c);               /* a byte arrived on the console */
+void cons_winsize(int rows, int cols); /* the console window has this size (SIGWINCH on a change) */
 void disk_interrupt(int unit);
 void ipi_received(void);
 void net_interrupt(void);          /* filled receive descriptors wait (hal_net_recv) */

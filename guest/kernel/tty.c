@@ -3,7 +3,7 @@
  * echo) and becomes readable at newline or EOF (^D); in raw mode every byte is readable at
  * once. ^C, ^\ and ^Z send SIGINT, SIGQUIT and SIGTSTP to the foreground process group.
  * Output turns "\n" into "\r\n" (OPOST|ONLCR). termios ioctls use the 40-byte MIPS
- * struct termios; the window is always 80x24. */
+ * struct termios; the window is 80x24 until the platform reports a size (cons_winsize). */
 #include "types.h"
 #include "defs.h"
 #include "fs.h"
@@ -86,6 +86,18 @@ static void isig(int sig, int c) {
     signal_pgrp(pgrp, sig);
     acquire(&tty.lock);
   }
+}
+
+/* The platform's console window has this size (interrupt context, or boot): TIOCGWINSZ returns
+ * it from now on and, when it changed, the foreground process group gets SIGWINCH. */
+void cons_winsize(int rows, int cols) {
+  acquire(&tty.lock);
+  bool changed = tty.ws.ws_row != rows || tty.ws.ws_col != cols;
+  tty.ws.ws_row = (u16)rows;
+  tty.ws.ws_col = (u16)cols;
+  int pgrp = tty.pgrp;
+  release(&tty.lock);
+  if (changed && pgrp > 0) signal_pgrp(pgrp, SIGWINCH);
 }
 
 /* One received byte (interrupt context). */

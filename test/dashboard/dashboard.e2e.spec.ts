@@ -10,7 +10,7 @@
 // Every page is saved as a screenshot under test/artifacts/dashboard/.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { api, ADMIN_TOKEN, startServer, tempDataDir, type ServerProcess } from '../server/support.js';
+import { addBusyboxToBase, api, ADMIN_TOKEN, haveBusybox, startServer, tempDataDir, type ServerProcess } from '../server/support.js';
 import { consoleText, eventually, openBrowser, shot, signInWith, textMatches, type Browser } from './browser.js';
 
 let data: ReturnType<typeof tempDataDir>;
@@ -23,6 +23,7 @@ beforeAll(async () => {
   data = tempDataDir();
   [server, admin] = await Promise.all([startServer(data.dir, { DISCO_SHUTDOWN_TIMEOUT_MS: '5000' }), openBrowser()]);
   page = admin.page;
+  if (haveBusybox) addBusyboxToBase(data.dir);   // `busybox stty size` for the resize test; before any VM runs
 });
 
 afterAll(async () => {
@@ -104,6 +105,26 @@ describe('an operator in the dashboard', () => {
     await page.keyboard.type('echo hello');
     await page.keyboard.press('Enter');
     await eventually('hello echoed', () => consoleText(page), (t) => /echo hello\s*\n\s*hello\s*\n/.test(t));
+  });
+
+(haveBusybox ? test : test.skip)('the guest\'s window follows the terminal: stty size after a window resize', async () => {
+    const sttySize = async (tag: string): Promise<string> => {
+      await page.getByTestId('console').click();
+      await page.keyboard.type(`busybox stty size; echo ${tag}-end`);
+      await page.keyboard.press('Enter');
+      const re = new RegExp(`\\n\\s*(\\d+ \\d+)\\s*\\n\\s*${tag}-end`);
+      return re.exec(await eventually(`stty size (${tag})`, () => consoleText(page), (t) => re.test(t), 20_000))![1]!;
+    };
+    const shown = async (): Promise<string> => (await page.getByTestId('console-size').innerText()).replace('×', ' ');
+    const [cols, rows] = (await shown()).split(' ');
+    expect(await sttySize('r1')).toBe(`${rows} ${cols}`);
+    await page.setViewportSize({ width: 1000, height: 700 });
+    await eventually('a smaller terminal', shown, (s) => s !== `${cols} ${rows}`);
+    const [cols2, rows2] = (await shown()).split(' ');
+    await new Promise((r) => setTimeout(r, 500));   // the debounced console:resize
+    expect(await sttySize('r2')).toBe(`${rows2} ${cols2}`);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await eventually('the terminal back to its size', shown, (s) => s === `${cols} ${rows}`);
   });
 
   test('a live chart grows with the samples; the monitor\'s counters are charted', async () => {

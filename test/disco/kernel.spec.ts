@@ -63,6 +63,26 @@ suite('guest kernel under the monitor: one VM', () => {
     expect(run(c, `busybox sh -c 'echo $((6*7)); (exit 3); echo $?'`)).toBe('42\n3\n');
   });
 
+  it('passes console resizes to the guest: TIOCGWINSZ, SIGWINCH to the foreground group', () => {
+    expect(run(c, 'busybox stty size')).toBe('24 80\n');
+    expect(s.monitor.consoleResize(c.vm, 132, 50)).toBe(true);
+    expect(s.monitor.consoleResize(c.vm, 132, 50)).toBe(false);   // same size: nothing posted
+    expect(c.runFor(200)).toBeNull();
+    expect(run(c, 'busybox stty size')).toBe('50 132\n');
+    expect(() => s.monitor.consoleResize(c.vm, 0, 10)).toThrow(RangeError);
+    expect(() => s.monitor.consoleResize(c.vm, 80, 1.5)).toThrow(RangeError);
+    expect(run(c, 'busybox stty size')).toBe('50 132\n');
+    // A foreground job that traps WINCH sees the resize (the trap runs when its sleep ends).
+    c.type(`busybox sh -c 'trap "echo winch \\$(busybox stty size)" WINCH; busybox sleep 1; echo done'\n`);
+    expect(c.runFor(300)).toBeNull();
+    s.monitor.consoleResize(c.vm, 100, 40);
+    const end = c.waitForPrompt(undefined, { hostMs: 60_000 });
+    expect(end).toBeNull();
+    const out = stripAnsi(c.recent).replace(/\r\n/g, '\n');
+    expect(out).toContain('winch 40 100\ndone\n');
+    expect(run(c, 'busybox stty size')).toBe('40 100\n');
+  });
+
   it('runs the workloads with the bare machine\'s results', () => {
     expect(run(c, 'pmake')).toMatch(/^pmake: OK 5fb3050a$/m);
     expect(run(c, 'raytrace -w 64 -h 48')).toMatch(/^raytrace: OK d7741d19$/m); // bare: d7741d19

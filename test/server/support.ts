@@ -2,14 +2,38 @@
 // `npm start` does) as a child process on a free port with a temporary data directory, call
 // its REST API with fetch, and connect socket.io clients.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
+import { addStandardDevices, buildImage, dir, merge, readHostTree } from '../../libs/ext2/src/index.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../libs/protocol/src/index.js';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
+/** Debian's busybox for the guest (scripts/fetch-busybox.mjs), when fetched. */
+export const BUSYBOX = join(repoRoot, 'build', 'busybox', 'busybox');
+export const haveBusybox = existsSync(BUSYBOX);
+
+/**
+ * Rebuild a started server's "rootfs" base image with /bin/busybox added (for `busybox stty`):
+ * call it before any VM copies or runs over the base. Same size as the server's own build.
+ */
+export function addBusyboxToBase(dataDir: string): void {
+  const extra = mkdtempSync(join(tmpdir(), 'disco-e2e-bb-'));
+  try {
+    mkdirSync(join(extra, 'bin'));
+    copyFileSync(BUSYBOX, join(extra, 'bin', 'busybox'));
+    const root = dir();
+    merge(root, readHostTree(join(repoRoot, 'guest', 'images', 'rootfs')));
+    merge(root, readHostTree(extra));
+    root.mode = 0o755;
+    addStandardDevices(root);
+    buildImage(root, { sizeBytes: 16 * 1024 * 1024 }).writeFile(join(dataDir, 'disks', 'base-rootfs.img'));
+  } finally {
+    rmSync(extra, { recursive: true, force: true });
+  }
+}
 
 export interface ServerProcess {
   url: string;

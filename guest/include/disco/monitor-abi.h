@@ -6,7 +6,7 @@
 #define DISCO_MONITOR_ABI_H
 
 /* ABI version (MCALL_VERSION returns it) */
-#define ABI_VERSION 2
+#define ABI_VERSION 3
 
 /* The guest supervisor segment: direct map of guest physical memory, special page */
 #define GUEST_VSEG_KSEG_BASE        0xc0000000
@@ -43,15 +43,16 @@
 #define SPECIAL_USED_BYTES   0x054
 
 /* Virtual interrupt sources (bits of SPECIAL_VIRQ_PENDING) */
-#define VIRQ_TIMER      0x001
-#define VIRQ_IPI        0x002
-#define VIRQ_CONSOLE_RX 0x004
-#define VIRQ_DISK0      0x008
-#define VIRQ_DISK1      0x010
-#define VIRQ_DISK2      0x020
-#define VIRQ_DISK3      0x040
-#define VIRQ_NET        0x080
-#define VIRQ_POWER      0x100
+#define VIRQ_TIMER           0x001
+#define VIRQ_IPI             0x002
+#define VIRQ_CONSOLE_RX      0x004
+#define VIRQ_DISK0           0x008
+#define VIRQ_DISK1           0x010
+#define VIRQ_DISK2           0x020
+#define VIRQ_DISK3           0x040
+#define VIRQ_NET             0x080
+#define VIRQ_POWER           0x100
+#define VIRQ_CONSOLE_WINSIZE 0x200
 
 /* Virtual Cause.IP line of each source group */
 #define VIRQ_LINE_DEVICE 2
@@ -59,28 +60,35 @@
 #define VIRQ_LINE_TIMER  4
 
 /* Monitor-call numbers (v0 of a supervisor-mode syscall) */
-#define MCALL_VERSION       0
-#define MCALL_CONSOLE_WRITE 1
-#define MCALL_CONSOLE_READ  2
-#define MCALL_DISK_INFO     3
-#define MCALL_DISK_START    4
-#define MCALL_DISK_POLL     5
-#define MCALL_TIMER_SET     6
-#define MCALL_CLOCK_READ    7
-#define MCALL_RTC_READ      8
-#define MCALL_IPI_SEND      9
-#define MCALL_IRQ_ACK       10
-#define MCALL_IRQ_CHECK     11
-#define MCALL_VCPU_START    12
-#define MCALL_POWER         13
-#define MCALL_TLB_FLUSH     14
-#define MCALL_PAGE_ZERO     15
-#define MCALL_PAGE_FREE     16
-#define MCALL_NET_INFO      24
-#define MCALL_NET_SEND      25
-#define MCALL_NET_RX_POST   26
-#define MCALL_NET_RECV      27
-#define MCALL_REMAP         28
+#define MCALL_VERSION         0
+#define MCALL_CONSOLE_WRITE   1
+#define MCALL_CONSOLE_READ    2
+#define MCALL_DISK_INFO       3
+#define MCALL_DISK_START      4
+#define MCALL_DISK_POLL       5
+#define MCALL_TIMER_SET       6
+#define MCALL_CLOCK_READ      7
+#define MCALL_RTC_READ        8
+#define MCALL_IPI_SEND        9
+#define MCALL_IRQ_ACK         10
+#define MCALL_IRQ_CHECK       11
+#define MCALL_VCPU_START      12
+#define MCALL_POWER           13
+#define MCALL_TLB_FLUSH       14
+#define MCALL_PAGE_ZERO       15
+#define MCALL_PAGE_FREE       16
+#define MCALL_CONSOLE_WINSIZE 17
+#define MCALL_NET_INFO        24
+#define MCALL_NET_SEND        25
+#define MCALL_NET_RX_POST     26
+#define MCALL_NET_RECV        27
+#define MCALL_REMAP           28
+
+/* Console window sizes (CONSOLE_WINSIZE) */
+#define CONSOLE_DEFAULT_ROWS 0x018
+#define CONSOLE_DEFAULT_COLS 0x050
+#define CONSOLE_MAX_ROWS     0x3e8
+#define CONSOLE_MAX_COLS     0x3e8
 
 /* DISK_START operations */
 #define DISK_OP_READ  1

@@ -7,7 +7,7 @@ import type { Machine } from '../../machine/src/board/machine.js';
 import { MACHINE } from '../../machine/src/board/memory-map.js';
 import type { Cpu, ExceptionHandler } from '../../machine/src/cpu/cpu.js';
 import { STATUS } from '../../machine/src/cp0/regs.js';
-import { BOOT_REG, DISK_STATE, GUEST_VSEG, VIRQ } from './abi/monitor-abi.js';
+import { BOOT_REG, CONSOLE, DISK_STATE, GUEST_VSEG, VIRQ } from './abi/monitor-abi.js';
 import { type CostTable, makeCostTable } from './costs.js';
 import { VirtualSubnet } from './io/net.js';
 import { CowDisk } from './io/cow-disk.js';
@@ -399,6 +399,22 @@ export class Monitor implements ExceptionHandler {
     if (bytes.length === 0) return;
     vm.console.input(bytes);
     if (vm.running) this.post(vm.vcpus[0], VIRQ.CONSOLE_RX, null, null);
+  }
+
+  /**
+   * The host resized the VM's console window (the last resize wins): the guest reads the size
+   * with CONSOLE_WINSIZE when VIRQ CONSOLE_WINSIZE arrives, and again at every boot. Throws
+   * RangeError unless rows and cols are integers in 1..CONSOLE.MAX_ROWS / MAX_COLS; false when the
+   * size did not change (nothing posted).
+   */
+  consoleResize(vm: Vm, cols: number, rows: number): boolean {
+    if (!Number.isInteger(rows) || rows < 1 || rows > CONSOLE.MAX_ROWS) throw new RangeError(`console rows ${rows}: must be an integer 1..${CONSOLE.MAX_ROWS}`);
+    if (!Number.isInteger(cols) || cols < 1 || cols > CONSOLE.MAX_COLS) throw new RangeError(`console cols ${cols}: must be an integer 1..${CONSOLE.MAX_COLS}`);
+    if (vm.console.rows === rows && vm.console.cols === cols) return false;
+    vm.console.rows = rows;
+    vm.console.cols = cols;
+    if (vm.running) this.post(vm.vcpus[0], VIRQ.CONSOLE_WINSIZE, null, null);
+    return true;
   }
 
   // ---- services used by the trap paths -------------------------------------------------------

@@ -70,6 +70,8 @@ export type WorkerCommand =
   | { kind: 'reset'; vmId: string }
   /** Bytes typed on the VM's console. */
   | { kind: 'consoleInput'; vmId: string; data: Uint8Array }
+  /** The VM's console window is now cols x rows (validated by the sender; the last one wins). */
+  | { kind: 'consoleResize'; vmId: string; cols: number; rows: number }
   /** Report the machine's state (WorkerStatus). */
   | { kind: 'status' }
   /** Stop every VM and exit the worker. */

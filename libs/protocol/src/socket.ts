@@ -49,6 +49,18 @@ export interface ClientToServerEvents {
   'console:leave': (msg: { vmId: string }, ack: Ack) => void;
   /** Type on the console (admin tokens only). `data` is text (sent as latin-1 bytes) or bytes. */
   'console:input': (msg: { vmId: string; data: string | Uint8Array }, ack: Ack) => void;
+  /**
+   * The viewer's terminal now has this size (admin tokens only): the guest's console window
+   * becomes cols x rows (TIOCGWINSZ; SIGWINCH to its foreground process group). Integers,
+   * cols 1..CONSOLE_COLS_MAX, rows 1..CONSOLE_ROWS_MAX. One size per VM: the last resize wins.
+   */
+  'console:resize': (msg: ConsoleResize, ack: Ack) => void;
+}
+
+export interface ConsoleResize {
+  vmId: string;
+  cols: number;
+  rows: number;
 }
 
 /** Room of one VM. */
@@ -60,3 +72,6 @@ export function vmRoom(vmId: string): string {
 export const SCROLLBACK_BYTES = 64 * 1024;
 /** Most bytes accepted in one console:input. */
 export const CONSOLE_INPUT_MAX = 4096;
+/** Largest console window accepted by console:resize. */
+export const CONSOLE_COLS_MAX = 1000;
+export const CONSOLE_ROWS_MAX = 1000;

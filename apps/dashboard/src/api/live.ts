@@ -158,6 +158,14 @@ export class Live {
     return reply.ok ? null : reply.error;
   }
 
+  /** Tell the server the VM's console is cols x rows (the guest's window size; the last viewer's resize wins). */
+  async resize(vmId: string, cols: number, rows: number): Promise<ApiError | null> {
+    if (!this.socket.connected) return { statusCode: 0, code: 'worker_unavailable', message: 'not connected to the server' };
+    const reply = await this.socket.timeout(5000).emitWithAck('console:resize', { vmId, cols, rows }).catch(() => null);
+    if (reply === null) return { statusCode: 0, code: 'worker_unavailable', message: 'the server did not answer' };
+    return reply.ok ? null : reply.error;
+  }
+
   /** For tests and the connection menu: drop the link and let socket.io reconnect. */
   reconnect(): void {
     this.socket.disconnect();

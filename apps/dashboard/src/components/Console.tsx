@@ -1,6 +1,8 @@
 // A VM's console in xterm.js: on open (and after every reconnect) the server's scrollback
 // replaces what is shown, then live bytes follow; keys go to the guest (admin tokens), the
-// terminal fits its box as the window resizes, and Copy puts the selection (or the whole
+// terminal fits its box as the window resizes and (admin tokens) tells the server its size
+// (console:resize: the guest's window size, SIGWINCH; sent again for a new run or after a
+// reconnect; the last viewer to resize wins), and Copy puts the selection (or the whole
 // buffer) on the clipboard. Read tokens watch only.
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
@@ -22,7 +24,7 @@ export function Console({ vmId, vmName, state }: { vmId: string; vmName: string;
   const term = useRef<Terminal | null>(null);
   /** The run whose output is on screen (null: nothing, or only a placeholder line). */
   const shown = useRef<string | null>(null);
-  const [size, setSize] = useState('');
+  const [size, setSize] = useState<{ cols: number; rows: number } | null>(null);
   const [runId, setRunId] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const canType = readOnly === null && (state === 'running' || state === 'paused' || state === 'shutting-down');
@@ -43,7 +45,7 @@ export function Console({ vmId, vmName, state }: { vmId: string; vmName: string;
     const refit = (): void => {
       try {
         fit.fit();
-        setSize(`${t.cols}×${t.rows}`);
+        setSize((old) => (old !== null && old.cols === t.cols && old.rows === t.rows ? old : { cols: t.cols, rows: t.rows }));
       } catch {
         /* not laid out yet */
       }
@@ -86,6 +88,19 @@ export function Console({ vmId, vmName, state }: { vmId: string; vmName: string;
     };
   }, [live, vmId, notify]);
 
+  // The guest's window follows the terminal: debounced (a window drag fits many times), and
+  // again whenever a new run starts or the link comes back (the monitor's size is per run).
+  const canResize = readOnly === null && (state === 'running' || state === 'paused');
+  useEffect(() => {
+    if (!canResize || size === null || status !== 'connected') return;
+    const timer = setTimeout(() => {
+      void live.resize(vmId, size.cols, size.rows).then((err) => {
+        if (err !== null && err.code !== 'conflict') notify('error', `console resize: ${err.message}`);
+      });
+    }, 150);
+    return () => clearTimeout(timer);
+  }, [live, notify, vmId, canResize, size, status, runId]);
+
   const copy = async (): Promise<void> => {
     const t = term.current;
     if (t === null) return;
@@ -112,7 +127,7 @@ export function Console({ vmId, vmName, state }: { vmId: string; vmName: string;
         <span className="muted small" data-testid="console-mode">{mode}</span>
         <span className="spacer" />
         {status !== 'connected' && <span className="warn small" role="status">{status === 'reconnecting' ? 'reconnecting: output resumes with the scrollback' : status}</span>}
-        <span className="muted small mono" title="Terminal size (columns × rows)">{size}</span>
+        <span className="muted small mono" title="Terminal size (columns × rows)" data-testid="console-size">{size === null ? '' : `${size.cols}×${size.rows}`}</span>
         {runId !== null && <span className="muted small mono" title="Run shown">{runId}</span>}
         <button type="button" className="btn btn-sm" onClick={() => void copy()} aria-label="Copy console text (selection, or everything)">{copied ? 'Copied' : 'Copy'}</button>
         <button type="button" className="btn btn-sm" onClick={() => term.current?.focus()} disabled={!canType} title={canType ? 'Focus the console' : mode}>Focus</button>

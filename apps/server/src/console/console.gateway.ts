@@ -1,11 +1,12 @@
 // socket.io at /api/socket.io: the handshake needs a token (`auth: { token }` or an
 // Authorization header). `console:join` sends the VM's scrollback, then its live bytes arrive
-// in the room; `console:input` (admin) types into the console. Acks carry { ok } or an error.
+// in the room; `console:input` (admin) types into the console; `console:resize` (admin) sets the
+// guest's window size (the last resize of any viewer wins). Acks carry { ok } or an error.
 import { Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayInit } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
 import {
-  CONSOLE_INPUT_MAX, vmRoom, type ApiError, type ClientToServerEvents, type ServerToClientEvents, type VmState,
+  CONSOLE_COLS_MAX, CONSOLE_INPUT_MAX, CONSOLE_ROWS_MAX, vmRoom, type ApiError, type ClientToServerEvents, type ServerToClientEvents, type VmState,
 } from '../../../../libs/protocol/src/index.js';
 import { bearer } from '../auth/auth.guard.js';
 import { TokensService, type Principal } from '../auth/tokens.service.js';
@@ -108,4 +109,29 @@ export class ConsoleGateway implements OnGatewayInit {
       return this.fail(e);
     }
   }
+
+  @SubscribeMessage('console:resize')
+  async resize(@ConnectedSocket() client: Client, @MessageBody() msg: unknown): Promise<Reply> {
+    try {
+      if (client.data.principal.role !== 'admin') throw new ApiException('forbidden', `token "${client.data.principal.name}" is read-only; resizing the console needs an admin token`);
+      const vmId = this.vmId(msg);
+      const { cols, rows } = msg as { cols?: unknown; rows?: unknown };
+      const bad: Record<string, string[]> = {};
+      if (!isSize(cols, CONSOLE_COLS_MAX)) bad.cols = [`must be an integer 1 to ${CONSOLE_COLS_MAX}`];
+      if (!isSize(rows, CONSOLE_ROWS_MAX)) bad.rows = [`must be an integer 1 to ${CONSOLE_ROWS_MAX}`];
+      const names = Object.keys(bad);
+      if (names.length > 0) throw new ApiException('validation_failed', names.map((n) => `${n}: ${bad[n]![0]}`).join('; '), bad);
+      await this.vms.row(vmId);
+      const state = this.runtime.get(vmId).state;
+      if (state === 'stopped' || state === 'starting') throw ApiException.conflict(`VM ${vmId} is ${state}: no console to resize`);
+      await this.host.dispatch({ kind: 'consoleResize', vmId, cols: cols as number, rows: rows as number });
+      return { ok: true };
+    } catch (e) {
+      return this.fail(e);
+    }
+  }
+}
+
+function isSize(v: unknown, max: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max;
 }

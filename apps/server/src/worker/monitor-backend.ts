@@ -147,6 +147,10 @@ class MonitorVm implements VmHandle {
     this.monitor.consoleInput(this.vm, data);
   }
 
+  resize(cols: number, rows: number): void {
+    this.monitor.consoleResize(this.vm, cols, rows);
+  }
+
   pause(): void {
     this.monitor.pauseVm(this.vm);
   }

@@ -36,6 +36,12 @@ class FakeVm implements VmHandle {
     this.typed += Buffer.from(data).toString('latin1');
   }
 
+  size: [number, number] | null = null;
+  resize(cols: number, rows: number): void {
+    if (!Number.isInteger(cols) || !Number.isInteger(rows)) throw new RangeError('not integers');
+    this.size = [cols, rows];
+  }
+
   pause(): void { this.paused = true; }
   resume(): void { this.paused = false; }
   reset(): void { this.boots++; }
@@ -246,6 +252,17 @@ describe('VmScheduler', () => {
     expect(backend.budgets.slice(mark, mark + 4)).toEqual([25, 25, 25, 25]);
     expect(backend.budgets.slice(0, mark).every((b) => b === 100)).toBe(true);
     expect(send({ kind: 'consoleInput', vmId: 'vm-zzz', data: Buffer.from('x'), seq: 0 })).toMatchObject({ ok: false });
+  });
+
+  test('console resize reaches the VM; a bad size or an unknown VM is an error', async () => {
+    const { send, backend } = setup({ a: () => 'run' });
+    send({ kind: 'start', spec: spec('a'), seq: 0 });
+    await sleep(10);
+    expect(send({ kind: 'consoleResize', vmId: 'vm-a', cols: 120, rows: 40, seq: 0 })).toMatchObject({ ok: true });
+    expect(backend.vms.get('vm-a')!.size).toEqual([120, 40]);
+    expect(send({ kind: 'consoleResize', vmId: 'vm-a', cols: 1.5, rows: 40, seq: 0 })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(backend.vms.get('vm-a')!.size).toEqual([120, 40]);
+    expect(send({ kind: 'consoleResize', vmId: 'vm-zzz', cols: 80, rows: 24, seq: 0 })).toMatchObject({ ok: false });
   });
 
   test('on a slow machine slices shrink so that each takes about SLICE_HOST_MS of host time', async () => {

@@ -131,6 +131,18 @@ export class VmScheduler {
         this.boost = INPUT_BOOST_SLICES;
         return undefined;
       }
+      case 'consoleResize': {
+        const e = this.vms.get(cmd.vmId);
+        if (e === undefined) throw new CommandError('conflict', `VM ${cmd.vmId} is not running`);
+        try {
+          e.vm.resize(cmd.cols, cmd.rows);
+        } catch (err) {
+          if (err instanceof RangeError) throw new CommandError('validation_failed', err.message);
+          throw err;
+        }
+        this.boost = INPUT_BOOST_SLICES;
+        return undefined;
+      }
       case 'status': return this.status();
       case 'exit':
         for (const e of [...this.entries]) {

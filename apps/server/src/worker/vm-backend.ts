@@ -25,6 +25,8 @@ export interface VmHandle {
   end(): VmEnd | null;
   /** Queue bytes for the console. */
   input(data: Uint8Array): void;
+  /** The console window is now cols x rows (the guest gets SIGWINCH). */
+  resize(cols: number, rows: number): void;
   pause(): void;
   resume(): void;
   /** Hardware reset: the guest boots again, same disks. */

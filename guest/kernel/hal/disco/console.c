@@ -2,7 +2,8 @@
  * sent with one CONSOLE_WRITE (guest physical address of the buffer) when the kernel ends a
  * console write (hal_cons_flush, when the console lock is released), when the buffer is
  * full, after an interrupt (echo) and before power-off. Input is read with CONSOLE_READ when
- * the monitor posts CONSOLE_RX. */
+ * the monitor posts CONSOLE_RX. The window size (the host's last resize) is read with
+ * CONSOLE_WINSIZE when the tty starts and whenever the monitor posts CONSOLE_WINSIZE. */
 #include "types.h"
 #include "defs.h"
 #include "hal.h"
@@ -55,7 +56,16 @@ void console_rx(void) {
   release(&lock);
 }
 
+/* Before the tty is ready the size waits in the monitor (read when it starts). */
+void console_winsize(void) {
+  if (!rx_enabled) return;
+  u32 cols;
+  long rows = mcall5(MCALL_CONSOLE_WINSIZE, 0, 0, 0, 0, 0, &cols);
+  if (rows > 0 && cols > 0) cons_winsize((int)rows, (int)cols);
+}
+
 void hal_cons_enable_rx(void) {
   rx_enabled = true;
+  console_winsize();
   console_rx();
 }

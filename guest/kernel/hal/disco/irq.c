@@ -1,7 +1,7 @@
 /* irq.c (Disco monitor): virtual interrupts (the sources posted in the special page's
  * VIRQ_PENDING, acknowledged with one IRQ_ACK call per interrupt), the vCPU's periodic tick
  * (TIMER_SET), IPIs (IPI_SEND), the machine's cycle counter (CLOCK_READ) and real-time clock
- * (RTC_READ), the power button (VIRQ POWER). The lines are the bare machine's: devices IP2, IPI IP3, timer IP4. */
+ * (RTC_READ), the power button (VIRQ POWER), console resizes (VIRQ CONSOLE_WINSIZE). The lines are the bare machine's: devices IP2, IPI IP3, timer IP4. */
 #include "types.h"
 #include "defs.h"
 #include "hal.h"
@@ -49,6 +49,7 @@ void hal_interrupt(u32 cause) {
   while (v != 0) {
     u32 more = (u32)mcall(MCALL_IRQ_ACK, v, 0);
     if (v & VIRQ_CONSOLE_RX) console_rx();
+    if (v & VIRQ_CONSOLE_WINSIZE) console_winsize();
     if (v & (VIRQ_DISK0 | VIRQ_DISK1 | VIRQ_DISK2 | VIRQ_DISK3)) disk_virq(v);
     if (v & VIRQ_NET) net_interrupt();
     if (v & VIRQ_IPI) ipi_received();

@@ -24,6 +24,7 @@ static inline long mcall(u32 nr, u32 a0, u32 a1) { return mcall5(nr, a0, a1, 0, 
 
 void timer_cpu_init(int cpu);
 void console_rx(void);
+void console_winsize(void);
 void disk_virq(u32 virqs);
 
 #endif

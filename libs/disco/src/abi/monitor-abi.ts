@@ -8,7 +8,7 @@ import type { DefineTable } from '../../../machine/src/board/memory-map-render.j
 
 /** Version returned by MCALL.VERSION; bump on any incompatible change. */
 export const ABI = {
-  VERSION: 2,
+  VERSION: 3,
 } as const;
 
 /**
@@ -118,6 +118,8 @@ export const VIRQ = {
   NET: 0x080,
   /** The host pressed the VM's power button (Monitor.powerButton): the guest should shut down in order. */
   POWER: 0x100,
+  /** The host resized the console window (Monitor.consoleResize): read the size with CONSOLE_WINSIZE. */
+  CONSOLE_WINSIZE: 0x200,
 } as const;
 
 /** Virtual Cause.IP line number (2..7) each VIRQ group raises. */
@@ -170,6 +172,8 @@ export const MCALL = {
   PAGE_ZERO: 15,
   /** (pa) -> 0: free-page hint: the guest no longer needs page pa's contents (later issue). */
   PAGE_FREE: 16,
+  /** () -> v0 = console window rows, v1 = columns (the host's last resize; 24 x 80 until one). */
+  CONSOLE_WINSIZE: 17,
   /** () -> v0 = this VM's station number (the last two bytes of its link address), v1 = NET.MTU. */
   NET_INFO: 24,
   /** (desc_pa) -> stations the frame was delivered to (0: dropped); the frame is the descriptor's fragments (NET_DESC). */
@@ -234,6 +238,14 @@ export const NET_DESC = {
   FRAG_BYTES: 8,
   /** Bytes of a whole descriptor. */
   BYTES: 0x10 + 17 * 8,
+} as const;
+
+/** Console window sizes the monitor accepts (Monitor.consoleResize) and its size before any resize. */
+export const CONSOLE = {
+  DEFAULT_ROWS: 24,
+  DEFAULT_COLS: 80,
+  MAX_ROWS: 1000,
+  MAX_COLS: 1000,
 } as const;
 
 /** Operations of DISK_START. */
@@ -301,6 +313,7 @@ export const ABI_HEADER_TABLES: readonly DefineTable[] = [
   { name: 'VIRQ', doc: 'Virtual interrupt sources (bits of SPECIAL_VIRQ_PENDING)', table: VIRQ },
   { name: 'VIRQ_LINE', doc: 'Virtual Cause.IP line of each source group', table: VIRQ_LINE },
   { name: 'MCALL', doc: 'Monitor-call numbers (v0 of a supervisor-mode syscall)', table: MCALL },
+  { name: 'CONSOLE', doc: 'Console window sizes (CONSOLE_WINSIZE)', table: CONSOLE },
   { name: 'DISK_OP', doc: 'DISK_START operations', table: DISK_OP },
   { name: 'DISK_STATE', doc: 'DISK_POLL results', table: DISK_STATE },
   { name: 'POWER_OP', doc: 'POWER operations', table: POWER_OP },

@@ -1,10 +1,17 @@
 // The virtual console of one VM: output goes to the VM's sink byte by byte; host input waits in
-// a queue until the guest's CONSOLE_READ copies it out (input posts VIRQ CONSOLE_RX).
+// a queue until the guest's CONSOLE_READ copies it out (input posts VIRQ CONSOLE_RX). The window
+// size is the host's last resize (posts VIRQ CONSOLE_WINSIZE; the guest asks CONSOLE_WINSIZE).
+
+import { CONSOLE } from '../abi/monitor-abi.js';
 
 export class VirtualConsole {
   private queue: Uint8Array = new Uint8Array(4096);
   private head = 0;
   private tail = 0;
+
+  /** Window size (rows x columns) the guest reads with CONSOLE_WINSIZE; kept across reboots. */
+  rows: number = CONSOLE.DEFAULT_ROWS;
+  cols: number = CONSOLE.DEFAULT_COLS;
 
   constructor(private readonly sink: (byte: number) => void) {}
 

@@ -60,6 +60,10 @@ export function monitorCall(m: Monitor, cpu: Cpu, v: VCpu): void {
       r = bytes.length;
       break;
     }
+    case MCALL.CONSOLE_WINSIZE:
+      r = vm.console.rows;
+      r1 = vm.console.cols;
+      break;
     case MCALL.DISK_INFO: {
       const d = a0 >>> 0 < 4 ? vm.disks[a0] : undefined;
       if (d === undefined) { r = MERR.NO_DEVICE; break; }
