@@ -2,7 +2,7 @@
 // response DTOs implement these, so a change here breaks the server's build, not its clients.
 import type { ErrorCode } from './errors.js';
 import type { DiskMode, NumaMode } from './commands.js';
-import type { CpuPlacement, MetricSample, MonitorCounters, MonitorGauges, NetAddress, RunCounters } from './events.js';
+import type { CpuPlacement, IntervalMetrics, MetricSample, MonitorCounters, MonitorGauges, NetAddress, RunCounters } from './events.js';
 import type { ExitReason, VmState } from './vm-state.js';
 
 export type TokenRole = 'admin' | 'read';
@@ -123,17 +123,9 @@ export interface ImageView {
 }
 
 /** A point of stored metrics: sums over [at, at + stepSeconds). */
-export interface HistoryPointView {
+export interface HistoryPointView extends IntervalMetrics {
+  /** Start of the interval (ISO time); the gauges are the last sample's in it. */
   at: string;
-  instructions: number;
-  cycles: number;
-  hostMs: number;
-  mips: number;
-  counters: MonitorCounters;
-  /** The gauges at the end of the interval (the last sample in it). */
-  gauges: MonitorGauges;
-  /** Local share of the interval's cache misses, null when none were counted. */
-  localMissRatio: number | null;
 }
 
 /** GET /api/vms/:id/metrics. */

@@ -75,14 +75,8 @@ export function localMissRatio(c: Pick<MonitorCounters, 'cacheLocalMisses' | 'ca
   return all > 0 ? c.cacheLocalMisses / all : null;
 }
 
-/** One VM's activity over an interval (worker samples every second). */
-export interface MetricSample {
-  vmId: string;
-  runId: string;
-  /** End of the interval, ms since the epoch. */
-  at: number;
-  /** Interval length in host ms. */
-  intervalMs: number;
+/** What a VM did over an interval: a live sample and a stored history point alike. */
+export interface IntervalMetrics {
   instructions: number;
   cycles: number;
   hostMs: number;
@@ -94,6 +88,16 @@ export interface MetricSample {
   gauges: MonitorGauges;
   /** Local share of the interval's cache misses (localMissRatio(counters)); null when none. */
   localMissRatio: number | null;
+}
+
+/** One VM's activity over an interval (worker samples every second). */
+export interface MetricSample extends IntervalMetrics {
+  vmId: string;
+  runId: string;
+  /** End of the interval, ms since the epoch. */
+  at: number;
+  /** Interval length in host ms. */
+  intervalMs: number;
   totals: RunCounters;
 }
 

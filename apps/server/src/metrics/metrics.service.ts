@@ -3,24 +3,15 @@
 // tier still holds completely, so pruning never shrinks a bucket) and each tier is pruned to its
 // retention (tiers.ts). History queries read the fitting tier and downsample it to the step.
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { localMissRatio, MONITOR_COUNTERS, MONITOR_GAUGES, type MetricSample, type MonitorCounters, type MonitorGauges } from '../../../../libs/protocol/src/index.js';
+import { type HistoryPointView, localMissRatio, MONITOR_COUNTERS, MONITOR_GAUGES, type MetricSample, type MonitorCounters, type MonitorGauges } from '../../../../libs/protocol/src/index.js';
 import { PrismaService } from '../db/prisma.service.js';
 import type { MetricSample as Row } from '../db/generated/client.js';
 import { bucketStart, downsample, tierFor, TIERS, type Point } from './tiers.js';
 
 const ROLLUP_EVERY_MS = 60_000;
 
-export interface HistoryPoint {
-  at: string;
-  instructions: number;
-  cycles: number;
-  hostMs: number;
-  /** Guest million instructions per second of the interval. */
-  mips: number;
-  counters: MonitorCounters;
-  gauges: MonitorGauges;
-  localMissRatio: number | null;
-}
+/** A point of the history (the protocol's HistoryPointView). */
+export type HistoryPoint = HistoryPointView;
 
 /** A row's monitor counters. */
 function rowCounters(r: Row): MonitorCounters {
