@@ -1,5 +1,7 @@
-/* exec.c: execve. Loads a static ELF32 little-endian MIPS executable (ET_EXEC, or ET_DYN
- * without an interpreter at 0x400000) or runs a "#!" script through its interpreter. The
+/* exec.c: execve. Loads an ELF32 little-endian MIPS executable (ET_EXEC, or ET_DYN at
+ * 0x400000); a dynamically linked one (PT_INTERP) gets its program interpreter (ld.so)
+ * mapped too, at the top of the mmap area, and starts there with AT_BASE / AT_ENTRY telling
+ * it where both are. A "#!" script runs through its interpreter. The
  * new address space is built completely while the old one still exists (argument strings
  * are copied straight from the old user memory to the new stack), so a failing execve
  * returns an error to the caller; only then is the old space dropped. The stack follows
@@ -108,6 +110,8 @@ static int put_word(struct mm *mm, u32 va, u32 v) {
 
 struct loadinfo {
   u32 entry, phdr, phnum, brk;
+  u32 interp_base, interp_entry;   /* 0 for a static program */
+  char *interp;                    /* PT_INTERP path (kmalloc'ed) while loading, else NULL */
   u32 arg_start, arg_end;   /* filled by build_stack */
 };
 
@@ -144,7 +148,7 @@ static s32 build_stack(struct mm *mm, const struct execargs *a, const char *exec
   u32 rnd_va = (str_va - 16) & ~15u;
   u32 auxv[][2] = {
     { AT_HWCAP, 0 }, { AT_PAGESZ, PGSIZE }, { AT_CLKTCK, HZ }, { AT_PHDR, li->phdr },
-    { AT_PHENT, 32 }, { AT_PHNUM, li->phnum }, { AT_BASE, 0 }, { AT_FLAGS, 0 },
+    { AT_PHENT, 32 }, { AT_PHNUM, li->phnum }, { AT_BASE, li->interp_base }, { AT_FLAGS, 0 },
     { AT_ENTRY, li->entry }, { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 },
     { AT_SECURE, 0 }, { AT_RANDOM, rnd_va }, { AT_EXECFN, fn_va }, { AT_NULL, 0 },
   };
@@ -182,8 +186,11 @@ static s32 build_stack(struct mm *mm, const struct execargs *a, const char *exec
   return (s32)sp;
 }
 
-/* Map the PT_LOAD segments of a locked ELF inode into mm. */
-static int load_elf(struct mm *mm, struct inode *ip, struct loadinfo *li) {
+/* Map the PT_LOAD segments of a locked ELF inode into mm. The program (interp == false) goes
+ * at its link address (ET_DYN: DYN_BASE) and fills li, reading its PT_INTERP path into
+ * li->interp; the interpreter (interp == true, ET_DYN only) goes in the highest free gap of
+ * the mmap area and fills li->interp_base / interp_entry. */
+static int load_elf(struct mm *mm, struct inode *ip, struct loadinfo *li, bool interp) {
   struct elfhdr eh;
   if (readi(ip, false, (u32)&eh, 0, sizeof eh) != sizeof eh) return -ENOEXEC;
   if (eh.ident[0] != 0x7f || eh.ident[1] != 'E' || eh.ident[2] != 'L' || eh.ident[3] != 'F') return -ENOEXEC;
@@ -194,12 +201,26 @@ static int load_elf(struct mm *mm, struct inode *ip, struct loadinfo *li) {
   u32 phbytes = eh.phnum * sizeof(struct proghdr);
   if (readi(ip, false, (u32)ph, eh.phoff, phbytes) != (int)phbytes) return -ENOEXEC;
   u32 base = eh.type == ET_DYN ? DYN_BASE : 0;
-  u32 prev_end = 0, brk = 0;
-  li->phdr = 0;
+  if (interp) {
+    u32 span = 0;
+    if (eh.type != ET_DYN) return -ENOEXEC;
+    for (int i = 0; i < eh.phnum; i++)
+      if (ph[i].type == PT_LOAD && ph[i].vaddr + ph[i].memsz > span) span = ph[i].vaddr + ph[i].memsz;
+    if (span == 0 || span > MMAP_TOP / 2 || (base = mm_find_gap(mm, PGROUNDUP(span))) == 0) return -ENOEXEC;
+  }
+  u32 prev_end = 0, brk = 0, phdr = 0;
   for (int i = 0; i < eh.phnum; i++) {
     struct proghdr *p = &ph[i];
-    if (p->type == PT_INTERP) return -ENOEXEC;          /* no dynamic linking */
-    if (p->type == PT_PHDR) li->phdr = base + p->vaddr;
+    if (p->type == PT_INTERP) {
+      if (interp || li->interp != NULL || p->filesz < 2 || p->filesz > MAXPATH) return -ENOEXEC;
+      li->interp = kmalloc(MAXPATH);
+      if (li->interp == NULL) return -ENOMEM;
+      if (readi(ip, false, (u32)li->interp, p->offset, p->filesz) != (int)p->filesz) return -ENOEXEC;
+      li->interp[p->filesz - 1] = '\0';
+      if (strlen(li->interp) == 0) return -ENOEXEC;
+      continue;
+    }
+    if (p->type == PT_PHDR) phdr = base + p->vaddr;
     if (p->type != PT_LOAD || p->memsz == 0) continue;
     u32 va = base + p->vaddr;
     if (p->filesz > p->memsz || (va & (PGSIZE - 1)) != (p->offset & (PGSIZE - 1))) return -ENOEXEC;
@@ -213,16 +234,32 @@ static int load_elf(struct mm *mm, struct inode *ip, struct loadinfo *li) {
     if (p->filesz > 0) r = mm_map(mm, start, fend, prot, VMA_FILE, ip, p->offset - (va - start), va + p->filesz);
     if (r == 0 && mend > fend) r = mm_map(mm, MAX(fend, start), mend, prot, VMA_ANON, NULL, 0, 0);
     if (r < 0) return r;
-    if (li->phdr == 0 && eh.phoff >= p->offset && eh.phoff + phbytes <= p->offset + p->filesz)
-      li->phdr = va + (eh.phoff - p->offset);
+    if (phdr == 0 && eh.phoff >= p->offset && eh.phoff + phbytes <= p->offset + p->filesz)
+      phdr = va + (eh.phoff - p->offset);
     prev_end = mend;
     if (mend > brk) brk = mend;
   }
   if (brk == 0) return -ENOEXEC;
+  if (interp) {
+    li->interp_base = base;
+    li->interp_entry = base + eh.entry;
+    return 0;
+  }
+  li->phdr = phdr;
   li->entry = base + eh.entry;
   li->phnum = eh.phnum;
   li->brk = brk;
   return 0;
+}
+
+/* Map the program interpreter named by li->interp into mm (after the program). */
+static int load_interp(struct mm *mm, struct loadinfo *li) {
+  struct inode *ip = namei_at(AT_FDCWD, li->interp, true);
+  if (IS_ERR(ip)) return PTR_ERR(ip) == -ENOENT ? -ENOENT : PTR_ERR(ip);
+  ilock(ip);
+  int r = S_ISREG(ip->d.i_mode) ? load_elf(mm, ip, li, true) : -EACCES;
+  iunlockput(ip);
+  return r;
 }
 
 /* Absolute form of path for /proc/self/exe (lexical: "." and ".." folded). */
@@ -317,7 +354,7 @@ static void commit(struct proc *p, struct mm *mm, const struct loadinfo *li, u32
   memset(tf->regs, 0, sizeof tf->regs);
   tf->regs[R_SP] = sp;
   tf->hi = tf->lo = 0;
-  tf->epc = li->entry;
+  tf->epc = li->interp_entry ? li->interp_entry : li->entry;
   tf->status = ST_UM | ST_IE | ST_EXL | hal_irq_mask();
   tf->sysnr = 0;
   p->used_fpu = false;
@@ -364,8 +401,10 @@ static int exec_at(const char *path, struct execargs *a, int depth) {
     mm = mm_create();
     if (mm == NULL) r = -ENOMEM;
   }
-  if (r == 0) r = load_elf(mm, ip, &li);
+  if (r == 0) r = load_elf(mm, ip, &li, false);
   iunlockput(ip);
+  if (r == 0 && li.interp != NULL) r = load_interp(mm, &li);
+  if (li.interp != NULL) kmfree(li.interp);
   if (r == 0) r = mm_map(mm, STACK_TOP - USER_STACK_SIZE, STACK_TOP, PROT_READ | PROT_WRITE, VMA_STACK | VMA_ANON, NULL, 0, 0);
   if (r == 0) r = mm_map_sigpage(mm);
   s32 sp = 0;
