@@ -148,6 +148,34 @@ describe('bad requests: 4xx with a clear body, nothing changed', () => {
     expect((await api<{ name: string }[]>(server.url, 'GET', '/api/disks')).body.map((d) => d.name)).toContain(root.name);
   });
 
+  test('racing starts of VMs sharing a private persistent disk: one runs, the others are 409 with no run', async () => {
+    const root = (await api<{ disks: { name: string }[] }>(server.url, 'GET', `/api/vms/${demo}`)).body.disks[0]!;
+    const racers: string[] = [];
+    for (let k = 0; k < 3; k++) {
+      const twin = await api<{ id: string }>(server.url, 'POST', '/api/vms', {
+        body: { name: `racer${k}`, vcpus: 1, memoryMiB: 16, disks: [{ slot: 0, mode: 'private', disk: root.name }] },
+      });
+      expect(twin.status).toBe(201);
+      racers.push(twin.body.id);
+    }
+    const runsBefore = await Promise.all([demo, ...racers].map(async (id) => (await api<unknown[]>(server.url, 'GET', `/api/vms/${id}/runs`)).body.length));
+    const ids = [demo, ...racers];
+    const results = await Promise.all(ids.map((id) => api<ApiError>(server.url, 'POST', `/api/vms/${id}/start`)));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+    for (const [k, r] of results.entries()) {
+      const runs = (await api<unknown[]>(server.url, 'GET', `/api/vms/${ids[k]}/runs`)).body.length;
+      if (r.status === 200) {
+        expect(runs).toBe(runsBefore[k]! + 1);
+        expect((await api(server.url, 'POST', `/api/vms/${ids[k]}/stop`)).status).toBe(200);
+      } else {
+        expect(r.body.code).toBe('conflict');
+        expect(r.body.message).toMatch(new RegExp(`disk ${root.name} is a private persistent disk in use by running VM`));
+        expect(runs).toBe(runsBefore[k]);
+      }
+    }
+    for (const id of racers) expect((await api(server.url, 'DELETE', `/api/vms/${id}`)).status).toBe(204);
+  });
+
   test('none of the bad requests changed anything', async () => {
     const after = JSON.parse(await snapshot()) as { vms: unknown; disks: string[] };
     const was = JSON.parse(before) as { vms: { id: string }[]; disks: string[] };

@@ -209,8 +209,36 @@ export class VmsService {
     return this.view(await this.row(id));
   }
 
+  /**
+   * Start admission, one at a time: the memory and private-disk checks and the move to
+   * `starting` happen under this chain, so two racing starts cannot both pass the checks
+   * (the second sees the first as running and gets its 409).
+   */
+  private admission: Promise<void> = Promise.resolve();
+
+  private async admit<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.admission.then(work);
+    this.admission = turn.then(() => undefined, () => undefined);
+    return turn;
+  }
+
   private async start(vm: VmRow, actor: string): Promise<void> {
     await this.runtime.settled(vm.id);
+    const run = await this.admit(() => this.admitStart(vm, actor));
+    try {
+      await this.host.dispatch({ kind: 'start', spec: this.spec(vm, run.id) });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.runtime.ended(vm.id, run.id, 'crashed', null, `start failed: ${message}`, { instructions: 0, cycles: 0, hostMs: 0, boots: 0 });
+      await this.runtime.settled(vm.id);
+      throw e;
+    }
+  }
+
+  /** The checks of a start and its run, under the admission chain; the VM is `starting` after it. */
+  private async admitStart(vm: VmRow, actor: string): Promise<{ id: string }> {
+    const live = this.runtime.get(vm.id);
+    if (!actionAllowed('start', live.state)) throw ApiException.conflict(`cannot start VM ${vm.name}: it is ${live.state}`);
     if (!(vm.kernel in kernelImages())) {
       throw ApiException.conflict(`VM ${vm.name} names kernel "${vm.kernel}", which this server cannot boot (${Object.keys(kernelImages()).join(', ')}): change its kernel`);
     }
@@ -224,14 +252,7 @@ export class VmsService {
     this.console.beginRun(vm.id, run.id);
     this.runtime.set(vm.id, { state: 'starting', runId: run.id, memoryMiB: vm.memoryMiB, startedAt: run.startedAt.toISOString() });
     await this.events.record(actor, 'vm.start', { vmId: vm.id, runId: run.id });
-    try {
-      await this.host.dispatch({ kind: 'start', spec: this.spec(vm, run.id) });
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      this.runtime.ended(vm.id, run.id, 'crashed', null, `start failed: ${message}`, { instructions: 0, cycles: 0, hostMs: 0, boots: 0 });
-      await this.runtime.settled(vm.id);
-      throw e;
-    }
+    return run;
   }
 
   /** A private persistent disk runs in one VM at a time: 409 naming the running VM that has it. */
