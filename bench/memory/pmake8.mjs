@@ -10,6 +10,7 @@
 // the end, before power-off, the virtual and machine footprints with their split. Bench only.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ensureToolchain } from './toolchain.mjs';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 const dist = (p) => join(ROOT, 'dist', p);
@@ -53,6 +54,19 @@ export function symbolRange(elf, name) {
   throw new Error(`symbol ${name} not found`);
 }
 
+/**
+ * The base root image: the committed userland, plus Debian's gcc toolchain when `gcc` (the
+ * pmake arguments then carry `-C "gcc ..."`, and PATH must reach /usr/bin).
+ */
+function rootImage(gcc) {
+  return gcc ? buildRootImage({ adds: [ensureToolchain()] }) : buildRootImage();
+}
+
+/** True when the pmake arguments build with a real compiler driver (pmake -C). */
+const usesGcc = (pmakeArgs) => /(^|\s)-C\s/.test(pmakeArgs);
+/** Typed (untimed) into every shell before the workload: gcc needs /usr/bin for as and ld. */
+export const SETUP_COMMAND = 'export PATH=/bin:/usr/bin';
+
 /** The command line for `count` pmake instances numbered from `first`, run in parallel. */
 function commandLine(first, count, pmakeArgs) {
   const parts = [];
@@ -87,11 +101,13 @@ function sampler(cpus, range) {
 export function runBare(pmakeArgs, instances = 8) {
   const kernelPath = join(ROOT, 'guest/images/kernel-bare.elf');
   const range = symbolRange(readFileSync(kernelPath), 'acquire');
-  const img = buildRootImage();
+  const img = rootImage(usesGcc(pmakeArgs));
   const s = new GuestSession({ kernel: kernelPath, disk: img.path, cpus: CPUS, nodes: NODES, memoryMiB: MACHINE_MIB, timed: true, clock });
   try {
     s.boot();
     if (s.waitForPrompt(undefined, { hostMs: 120_000 }) !== null) throw new Error('bare: no prompt');
+    s.type(SETUP_COMMAND + '\n');
+    if (s.waitForPrompt(undefined, { hostMs: 60_000 }) !== null) throw new Error('bare: no prompt');
     const cpus = s.machine.cpus;
     const split0 = cpus.map((c) => c.cycleSplit());
     const smp = sampler(cpus, range);
@@ -138,7 +154,7 @@ export function runMonitor(nvms, pmakeArgs, opts = {}) {
   const instances = opts.instances ?? 8;
   const kernelPath = join(ROOT, 'guest/images/kernel-disco.elf');
   const range = symbolRange(readFileSync(kernelPath), 'acquire');
-  const img = buildRootImage();
+  const img = rootImage(usesGcc(pmakeArgs));
   const per = instances / nvms;
   const s = new MonitorSession({
     vms: Array.from({ length: nvms }, (_, k) => ({
@@ -152,6 +168,10 @@ export function runMonitor(nvms, pmakeArgs, opts = {}) {
   try {
     s.boot();
     for (const c of s.consoles) if (c.waitForPrompt(undefined, { hostMs: 120_000 }) !== null) throw new Error(`${c.vm.name}: no prompt\n${c.output}`);
+    for (const c of s.consoles) {
+      c.type(SETUP_COMMAND + '\n');
+      if (c.waitForPrompt(undefined, { hostMs: 60_000 }) !== null) throw new Error(`${c.vm.name}: no prompt\n${c.output}`);
+    }
     const m = s.monitor;
     const cpus = s.machine.cpus;
     const before = m.metrics(COST_TABLE_NAME);
@@ -215,7 +235,7 @@ export function runNfs(pmakeArgs, opts = {}) {
   const nfsd = opts.nfsd ?? 8;
   const kernelPath = join(ROOT, 'guest/images/kernel-disco.elf');
   const range = symbolRange(readFileSync(kernelPath), 'acquire');
-  const img = buildRootImage();
+  const img = rootImage(usesGcc(pmakeArgs));
   const vms = Array.from({ length: clients }, (_, k) => ({ disk: img.path, diskKind: 'cow', name: `vm${k}`, vcpus: 1, memoryMiB: MACHINE_MIB / clients }));
   vms.push({ disk: img.path, diskKind: 'cow', name: 'server', vcpus: 1, memoryMiB: opts.serverMiB ?? 96 });
   const s = new MonitorSession({
@@ -232,6 +252,10 @@ export function runNfs(pmakeArgs, opts = {}) {
   try {
     s.boot();
     for (const c of s.consoles) if (c.waitForPrompt(undefined, { hostMs: 120_000 }) !== null) throw new Error(`${c.vm.name}: no prompt\n${c.output}`);
+    for (const c of s.consoles) {
+      c.type(SETUP_COMMAND + '\n');
+      if (c.waitForPrompt(undefined, { hostMs: 60_000 }) !== null) throw new Error(`${c.vm.name}: no prompt\n${c.output}`);
+    }
     const srv = s.consoles[clients];
     const gen = run(srv, `mkdir /export; pmake ${pmakeArgs} -keep -d /export/src`);
     if (!/pmake: OK/.test(gen)) throw new Error(`server: generating the sources failed\n${gen}`);
@@ -283,6 +307,19 @@ export function runNfs(pmakeArgs, opts = {}) {
     s.close();
     img.cleanup();
   }
+}
+
+/**
+ * The pmake arguments of a benchmark command line: --pmake "ARGS" (default -j 2 -n 24 -f 8),
+ * --headers adds `-I /usr/include` (the 70 KiB header tree), --gcc builds with Debian's gcc 12
+ * (`-C "gcc -O0 -fwrapv"`, toolchain.mjs; 6 sources per instance by default, as a gcc compile
+ * costs some 40 times our cc1's).
+ */
+export function pmakeArgsFrom(argv) {
+  const i = argv.indexOf('--pmake');
+  const gcc = argv.includes('--gcc');
+  const base = i >= 0 ? argv[i + 1] : gcc ? '-j 2 -n 6 -f 8' : '-j 2 -n 24 -f 8';
+  return base + (argv.includes('--headers') ? ' -I /usr/include' : '') + (gcc ? ' -C "gcc -O0 -fwrapv"' : '');
 }
 
 /** Configurations in the paper's order (runNfs is the "8 VMs + NFS" row). */

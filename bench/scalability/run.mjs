@@ -7,31 +7,55 @@
 // (136, 92, 64, 60; 8 VMs + NFS 86). Workload and method: bench/memory/pmake8.mjs. Never part
 // of npm test; needs `npm run build` first.
 // "8vm+nfs": eight client VMs reading the pmake sources (and headers) over DNFS from a ninth,
-// the server (pmake8.mjs, runNfs); --headers adds "-I /usr/include" to the pmake arguments.
-// Usage: node bench/scalability/run.mjs [--vms 1,2,4,8] [--no-nfs] [--headers] [--pmake "ARGS"] [--json FILE]
-import { writeFileSync } from 'node:fs';
-import { CONFIGS, COST_TABLE_NAME, describeCosts, makeCostTable, runBare, runMonitor, runNfs } from '../memory/pmake8.mjs';
+// the server (pmake8.mjs, runNfs); --headers adds "-I /usr/include" to the pmake arguments;
+// --gcc builds with Debian's gcc 12 in the guest (pmake8.mjs, pmakeArgsFrom).
+// Usage: node bench/scalability/run.mjs [--vms 1,2,4,8] [--no-nfs] [--headers] [--gcc] [--pmake "ARGS"] [--json FILE] [--from A.json,B.json]
+import { readFileSync, writeFileSync } from 'node:fs';
+import { CONFIGS, COST_TABLE_NAME, describeCosts, makeCostTable, pmakeArgsFrom, runBare, runMonitor, runNfs } from '../memory/pmake8.mjs';
 
 const args = process.argv.slice(2);
 const opt = (n) => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] : undefined; };
 const vmsList = (opt('--vms') ?? CONFIGS.join(',')).split(',').map(Number);
-const PMAKE = (opt('--pmake') ?? '-j 2 -n 24 -f 8') + (args.includes('--headers') ? ' -I /usr/include' : '');
+const PMAKE = pmakeArgsFrom(args);
 const PAPER = { 1: 136, 2: 92, 4: 64, 8: 60, nfs: 86 };
 
-console.log(`scalability: 8 x "pmake ${PMAKE}", 8 CPUs, 4 nodes, 256 MiB, timed mode, migration/replication off; monitor cost table ${describeCosts(makeCostTable())}`);
-const bare = runBare(PMAKE);
-console.error(`scalability: bare done (${bare.host.toFixed(1)} s host)`);
-const rows = [bare];
-for (const n of vmsList) {
-  const r = runMonitor(n, PMAKE);
-  console.error(`scalability: ${n} VMs done (${r.host.toFixed(1)} s host)`);
-  rows.push(r);
+// --from A.json,B.json: print the figure from rows saved by earlier runs of this benchmark or of
+// bench/memory (--json: the same runner, so the same rows), e.g. configurations run in
+// parallel processes; they must agree on the pmake arguments and the cost table, and exactly
+// one must hold the bare row.
+const from = opt('--from');
+let rows;
+let pmake = PMAKE;
+if (from !== undefined) {
+  const saved = from.split(',').map((f) => JSON.parse(readFileSync(f, 'utf8')));
+  pmake = saved[0].pmake;
+  if (saved.some((j) => j.pmake !== pmake || j.costTable !== COST_TABLE_NAME)) {
+    console.error('scalability: --from files disagree on the pmake arguments or the cost table');
+    process.exit(2);
+  }
+  rows = saved.flatMap((j) => j.rows.filter((r) => r !== null));
+  const order = (r) => (r.config === 'bare' ? 0 : r.config === '8vm+nfs' ? 99 : r.nvms);
+  rows.sort((a, b) => order(a) - order(b));
+  if (rows.filter((r) => r.config === 'bare').length !== 1) {
+    console.error('scalability: --from files must hold exactly one bare row');
+    process.exit(2);
+  }
+} else {
+  rows = [runBare(PMAKE)];
+  console.error(`scalability: bare done (${rows[0].host.toFixed(1)} s host)`);
+  for (const n of vmsList) {
+    const r = runMonitor(n, PMAKE);
+    console.error(`scalability: ${n} VMs done (${r.host.toFixed(1)} s host)`);
+    rows.push(r);
+  }
+  if (!args.includes('--no-nfs')) {
+    const r = runNfs(PMAKE);
+    console.error(`scalability: 8 VMs + NFS done (${r.host.toFixed(1)} s host)`);
+    rows.push(r);
+  }
 }
-if (!args.includes('--no-nfs')) {
-  const r = runNfs(PMAKE);
-  console.error(`scalability: 8 VMs + NFS done (${r.host.toFixed(1)} s host)`);
-  rows.push(r);
-}
+const bare = rows[0];
+console.log(`scalability: 8 x "pmake ${pmake}", 8 CPUs, 4 nodes, 256 MiB, timed mode, migration/replication off; monitor cost table ${describeCosts(makeCostTable())}`);
 const base = bare.elapsed;
 const all = 8 * base;
 const p = (x) => ((100 * x) / all).toFixed(1).padStart(6);
@@ -42,4 +66,4 @@ for (const r of rows) {
   console.log(`${r.config.padEnd(9)} | ${((100 * r.elapsed) / base).toFixed(1).padStart(6)} | ${p(s.user)} ${p(s.kernel)} ${p(s.sync)}   ${p(s.monitor)} ${p(s.idle)} | ${(r.elapsed / 200e6).toFixed(4).padStart(10)} ${r.host.toFixed(1).padStart(6)} | ${r.config === 'bare' ? 100 : PAPER[r.nvms]}`);
 }
 const jf = opt('--json');
-if (jf !== undefined) writeFileSync(jf, JSON.stringify({ costTable: COST_TABLE_NAME, pmake: PMAKE, rows }, null, 1));
+if (jf !== undefined) writeFileSync(jf, JSON.stringify({ costTable: COST_TABLE_NAME, pmake, rows }, null, 1));
