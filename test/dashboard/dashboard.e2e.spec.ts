@@ -222,9 +222,11 @@ describe('an operator in the dashboard', () => {
 
   test('its definition names the disk kind and the overlay', async () => {
     await page.locator('.tabs').getByRole('link', { name: 'Definition' }).click();
-    // Stopped: no address on the virtual subnet any more.
-    expect(await page.getByTestId('vm-net-detail').count()).toBe(0);
+    // Stopped: no address on the virtual subnet any more (the view may still be catching up
+    // with the stop's events when the tab opens, so wait for it).
     await textMatches(page.locator('.kv'), /Network\s+no address while stopped/);
+    await page.getByTestId('vm-net-detail').waitFor({ state: 'detached', timeout: 10_000 });
+    expect(await page.getByTestId('vm-net-detail').count()).toBe(0);
     await textMatches(page.getByTestId('disk-0'), /COW, persistent\s+rootfs \(base image, [\d.]+ MiB\) · overlay \S+-0\.cow \([\d.]+ (KiB|MiB)\)/);
     await shot(page, '07b-vm-definition');
   });
