@@ -67,6 +67,15 @@ const usesGcc = (pmakeArgs) => /(^|\s)-C\s/.test(pmakeArgs);
 /** Typed (untimed) into every shell before the workload: gcc needs /usr/bin for as and ld. */
 export const SETUP_COMMAND = 'export PATH=/bin:/usr/bin';
 
+/** Waits for every VM's first prompt, then types SETUP_COMMAND into each (untimed). */
+function consolesReady(consoles) {
+  for (const c of consoles) if (c.waitForPrompt(undefined, { hostMs: 120_000 }) !== null) throw new Error(`${c.vm.name}: no prompt\n${c.output}`);
+  for (const c of consoles) {
+    c.type(SETUP_COMMAND + '\n');
+    if (c.waitForPrompt(undefined, { hostMs: 60_000 }) !== null) throw new Error(`${c.vm.name}: no prompt\n${c.output}`);
+  }
+}
+
 /** The command line for `count` pmake instances numbered from `first`, run in parallel. */
 function commandLine(first, count, pmakeArgs) {
   const parts = [];
@@ -167,11 +176,7 @@ export function runMonitor(nvms, pmakeArgs, opts = {}) {
   });
   try {
     s.boot();
-    for (const c of s.consoles) if (c.waitForPrompt(undefined, { hostMs: 120_000 }) !== null) throw new Error(`${c.vm.name}: no prompt\n${c.output}`);
-    for (const c of s.consoles) {
-      c.type(SETUP_COMMAND + '\n');
-      if (c.waitForPrompt(undefined, { hostMs: 60_000 }) !== null) throw new Error(`${c.vm.name}: no prompt\n${c.output}`);
-    }
+    consolesReady(s.consoles);
     const m = s.monitor;
     const cpus = s.machine.cpus;
     const before = m.metrics(COST_TABLE_NAME);
@@ -251,11 +256,7 @@ export function runNfs(pmakeArgs, opts = {}) {
   };
   try {
     s.boot();
-    for (const c of s.consoles) if (c.waitForPrompt(undefined, { hostMs: 120_000 }) !== null) throw new Error(`${c.vm.name}: no prompt\n${c.output}`);
-    for (const c of s.consoles) {
-      c.type(SETUP_COMMAND + '\n');
-      if (c.waitForPrompt(undefined, { hostMs: 60_000 }) !== null) throw new Error(`${c.vm.name}: no prompt\n${c.output}`);
-    }
+    consolesReady(s.consoles);
     const srv = s.consoles[clients];
     const gen = run(srv, `mkdir /export; pmake ${pmakeArgs} -keep -d /export/src`);
     if (!/pmake: OK/.test(gen)) throw new Error(`server: generating the sources failed\n${gen}`);
@@ -318,6 +319,9 @@ export function runNfs(pmakeArgs, opts = {}) {
 export function pmakeArgsFrom(argv) {
   const i = argv.indexOf('--pmake');
   const gcc = argv.includes('--gcc');
+  // The toolchain's /usr/include (glibc's headers) replaces the root image's toy tree, which
+  // our cc1 cannot read: the two options do not combine.
+  if (gcc && argv.includes('--headers')) throw new Error('--gcc and --headers do not combine (the toolchain replaces /usr/include)');
   const base = i >= 0 ? argv[i + 1] : gcc ? '-j 2 -n 6 -f 8' : '-j 2 -n 24 -f 8';
   return base + (argv.includes('--headers') ? ' -I /usr/include' : '') + (gcc ? ' -C "gcc -O0 -fwrapv"' : '');
 }

@@ -22,7 +22,13 @@ if (vmsList.some((n) => !CONFIGS.includes(n))) {
   console.error(`memory: --vms takes some of ${CONFIGS.join(',')} (or none)`);
   process.exit(2);
 }
-const PMAKE = pmakeArgsFrom(args);
+let PMAKE;
+try {
+  PMAKE = pmakeArgsFrom(args);
+} catch (e) {
+  console.error(`memory: ${e.message}`);
+  process.exit(2);
+}
 const PAPER = { bare: [23, 23], 1: [27, 27], 2: [36, 29], 4: [51, 33], 8: [77, 38], nfs: [81, 40] };
 const mib = (b) => (b / 1048576).toFixed(1).padStart(6);
 

@@ -16,7 +16,13 @@ import { CONFIGS, COST_TABLE_NAME, describeCosts, makeCostTable, pmakeArgsFrom, 
 const args = process.argv.slice(2);
 const opt = (n) => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] : undefined; };
 const vmsList = (opt('--vms') ?? CONFIGS.join(',')).split(',').map(Number);
-const PMAKE = pmakeArgsFrom(args);
+let PMAKE;
+try {
+  PMAKE = pmakeArgsFrom(args);
+} catch (e) {
+  console.error(`scalability: ${e.message}`);
+  process.exit(2);
+}
 const PAPER = { 1: 136, 2: 92, 4: 64, 8: 60, nfs: 86 };
 
 // --from A.json,B.json: print the figure from rows saved by earlier runs of this benchmark or of

@@ -255,7 +255,7 @@ static int load_elf(struct mm *mm, struct inode *ip, struct loadinfo *li, bool i
 /* Map the program interpreter named by li->interp into mm (after the program). */
 static int load_interp(struct mm *mm, struct loadinfo *li) {
   struct inode *ip = namei_at(AT_FDCWD, li->interp, true);
-  if (IS_ERR(ip)) return PTR_ERR(ip) == -ENOENT ? -ENOENT : PTR_ERR(ip);
+  if (IS_ERR(ip)) return PTR_ERR(ip);
   ilock(ip);
   int r = S_ISREG(ip->d.i_mode) ? load_elf(mm, ip, li, true) : -EACCES;
   iunlockput(ip);

@@ -296,12 +296,8 @@ static void write_makefile(void)
   for (i = 0; i < nfiles; i++) {
     char src[300];
     snprintf(src, sizeof src, "%s%sf%02d.c", srcdir ? srcdir : "", srcdir ? "/" : "", i);
-    if (ccdriver)
-      fprintf(f, "f%02d.o: %s\n\t%s %s%s%s-c %s -o f%02d.o\n\n", i, src, ccdriver, incdir ? "-I " : "",
-              incdir ? incdir : "", incdir ? " " : "", src, i);
-    else
-      fprintf(f, "f%02d.o: %s\n\tcc1 %s%s%s%s -o f%02d.o\n\n", i, src, incdir ? "-I " : "",
-              incdir ? incdir : "", incdir ? " " : "", src, i);
+    fprintf(f, "f%02d.o: %s\n\t%s %s%s%s%s%s -o f%02d.o\n\n", i, src, ccdriver ? ccdriver : "cc1",
+            incdir ? "-I " : "", incdir ? incdir : "", incdir ? " " : "", ccdriver ? "-c " : "", src, i);
   }
   if (fclose(f) != 0)
     die("write error");
@@ -555,6 +551,17 @@ static void filler_args(int i, int k, int32_t *args)
   args[2] = 12345 + i * k;
 }
 
+/* What verify() and ./prog must get: filler k of file i (k < nfill) or f_i (k == nfill). */
+static int32_t reference(int i, int k)
+{
+  int32_t a[3];
+
+  if (k == nfill)
+    return ref_f(i, karg);
+  filler_args(i, k, a);
+  return run_filler(&files[i].fill[k], a[0], a[1], a[2]);
+}
+
 /* Runs every generated function in the image and checks it; returns the result checksum. */
 static uint32_t verify(void)
 {
@@ -567,7 +574,7 @@ static uint32_t verify(void)
     for (k = 0; k < nfill; k++) {
       filler_args(i, k, args);
       snprintf(name, sizeof name, "p%d_%d", i, k);
-      want = run_filler(&files[i].fill[k], args[0], args[1], args[2]);
+      want = reference(i, k);
       got = interp(find(name), args, 0);
       if (got != want && bad++ < 5)
         fprintf(stderr, "pmake: %s(%d,%d,%d) = %d, expected %d\n", name, args[0], args[1], args[2], got, want);
@@ -575,7 +582,7 @@ static uint32_t verify(void)
     }
     args[0] = karg;
     snprintf(name, sizeof name, "f%d", i);
-    want = ref_f(i, karg);
+    want = reference(i, nfill);
     got = interp(find(name), args, 0);
     if (got != want && bad++ < 5)
       fprintf(stderr, "pmake: %s(%d) = %d, expected %d\n", name, karg, got, want);
@@ -642,14 +649,7 @@ static uint32_t verify_program(void)
     die("fdopen");
   for (i = 0; i < nfiles; i++) {
     for (k = 0; k <= nfill; k++) {
-      int32_t want, got;
-      if (k < nfill) {
-        int32_t a[3];
-        filler_args(i, k, a);
-        want = run_filler(&files[i].fill[k], a[0], a[1], a[2]);
-      } else {
-        want = ref_f(i, karg);
-      }
+      int32_t want = reference(i, k), got;
       if (!fgets(line, sizeof line, p)) {
         errno = 0;
         die("./prog printed too little");
