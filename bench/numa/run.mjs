@@ -10,6 +10,8 @@
 // Never part of npm test. Needs `npm run build` first.
 // Usage: node bench/numa/run.mjs [--workloads engineering,raytrace,raytrace-small] [--configs base,disco,uma,...]
 //        [--json FILE]   (exit status 0 when both meet the paper's improvement)
+//        [--occupancy-ns N]  node-controller occupancy per request (default 0: contention-free,
+//                            the paper's minimum latencies; see libs/machine/src/cache/README.md)
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -19,7 +21,7 @@ const { buildRootImage } = await import(dist('apps/cli/src/commands/boot-session
 const { MonitorSession } = await import(dist('apps/cli/src/commands/monitor-session.js'));
 const { describeCosts, makeCostTable } = await import(dist('libs/disco/src/costs.js'));
 const { DEFAULT_NUMA_POLICY } = await import(dist('libs/disco/src/numa/policy.js'));
-const { DEFAULT_LOCAL_MISS_CYCLES } = await import(dist('libs/machine/src/cache/cache-model.js'));
+const { DEFAULT_LOCAL_MISS_CYCLES, nsToCycles } = await import(dist('libs/machine/src/cache/cache-model.js'));
 
 const CPUS = 8;
 const NODES = 4;
@@ -59,6 +61,12 @@ const configs = opt('--configs', Object.keys(CONFIGS).join(',')).split(',');
 const jsonFile = opt('--json', null);
 /** Policy overrides for every configuration with the policy on (a sensitivity study). */
 const policy = JSON.parse(opt('--policy', '{}'));
+const occupancyNs = Number(opt('--occupancy-ns', '0'));
+if (!Number.isFinite(occupancyNs) || occupancyNs < 0) {
+  console.error(`numa: --occupancy-ns must be a number of nanoseconds >= 0 (got ${opt('--occupancy-ns')})`);
+  process.exit(2);
+}
+const occupancy = nsToCycles(occupancyNs);
 const STEP = 100_000; // cycles between prompt checks: the measurement resolution (0.5 ms)
 const strip = (s) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 const prompt = /[#$] $/;
@@ -67,7 +75,11 @@ function measure(w, cfgName) {
   const spec = WORKLOADS[w];
   const cfg = CONFIGS[cfgName];
   const img = buildRootImage();
-  const cache = { cacheBytes: spec.cacheBytes, ...(cfg.uma ? { remoteMissCycles: DEFAULT_LOCAL_MISS_CYCLES } : {}) };
+  const cache = {
+    cacheBytes: spec.cacheBytes,
+    controllerOccupancyCycles: occupancy,
+    ...(cfg.uma ? { remoteMissCycles: DEFAULT_LOCAL_MISS_CYCLES } : {}),
+  };
   const s = new MonitorSession({
     vms: [{ disk: img.path, vcpus: spec.vcpus, memoryMiB: 64, placement: cfg.placement }],
     // 256 MiB: 64 MiB per node, so first-touch placement can keep the whole VM on one node.
@@ -80,6 +92,10 @@ function measure(w, cfgName) {
   if (c.waitForPrompt(undefined, { hostMs: 300_000 }) !== null) throw new Error(`${w}/${cfgName}: no prompt`);
   const m = s.monitor;
   const m0 = m.vmMetrics(c.vm);
+  const mc = s.machine.cache;
+  const controllers = () => Array.from({ length: NODES }, (_, n) => mc.controllerStats(n));
+  const k0 = controllers();
+  const q0 = mc.totals().queueStallCycles;
   const t0 = m.now;
   const h0 = Date.now();
   c.type(spec.cmd + '\n');
@@ -89,6 +105,13 @@ function measure(w, cfgName) {
   const host = (Date.now() - h0) / 1000;
   const m1 = m.vmMetrics(c.vm);
   const total = m.now - t0;
+  const k1 = controllers();
+  // Per node controller over the run: busy share of the run, mean wait per request (cycles).
+  const controller = k1.map((k, n) => {
+    const requests = k.requests - k0[n].requests;
+    const queued = k.requests * k.meanQueueCycles - k0[n].requests * k0[n].meanQueueCycles;
+    return { requests, utilisation: (requests * occupancy) / total, meanQueueCycles: requests > 0 ? queued / requests : 0 };
+  });
   const d = (f) => f(m1) - f(m0);
   const result = /OK ([0-9a-f]{8})/.exec(strip(c.recent))?.[1] ?? 'FAIL';
   const row = {
@@ -110,6 +133,8 @@ function measure(w, cfgName) {
     avg: m1.numa.avgCycles,
     replicaPages: m1.numa.replicaPagesPerNode,
     pagesPerNode: m1.pagesPerNode,
+    queueStallCycles: mc.totals().queueStallCycles - q0,
+    controller,
   };
   s.close();
   img.cleanup();
@@ -118,6 +143,9 @@ function measure(w, cfgName) {
 
 const cost = makeCostTable();
 console.log(`numa: timed mode, ${CPUS} CPUs in ${NODES} nodes, 300/900 ns misses (UMA: 300/300), one 64 MiB VM`);
+console.log(occupancy === 0
+  ? 'node controllers: contention-free (the paper\'s minimum latencies)'
+  : `node controllers: ${occupancyNs} ns (${occupancy} cycles) occupancy per request, windowed M/D/1 queueing`);
 console.log(`monitor cost table ${describeCosts(cost)}`);
 console.log(`policy ${JSON.stringify({ ...DEFAULT_NUMA_POLICY, ...policy })}`);
 const rows = [];
@@ -150,6 +178,13 @@ for (const w of workloads) {
       `${CONFIGS[r.cfg].label.padEnd(52)} ${f1((100 * r.total) / b).padStart(6)} ${share(cy.user)} ${share(cy.kernel)} ${share(cy.monitor)} ${share(cy.idle)} | ${CONFIGS[r.cfg].uma ? '  100 *' : f1(pct(r.local, r.local + r.remote)).padStart(7)} | ${(r.migrations / secs).toFixed(0).padStart(6)} ${(r.avg.migration / 200).toFixed(1).padStart(7)} | ${(r.replications / secs).toFixed(0).padStart(6)} ${(r.avg.replication / 200).toFixed(1).padStart(7)} | ${String(r.collapses).padStart(9)} ${String(r.writeShared).padStart(13)} ${String(r.moveLimited).padStart(11)}`,
     );
   }
+  if (occupancy > 0) {
+    for (const r of rs) {
+      const util = r.controller.map((k) => f1(100 * k.utilisation)).join('/');
+      const wait = r.controller.map((k) => f1(k.meanQueueCycles)).join('/');
+      console.log(`  ${r.cfg.padEnd(9)} controller busy % per node ${util}; mean wait per request (cycles) ${wait}; queueing ${f1((100 * r.queueStallCycles) / (r.total * WORKLOADS[w].vcpus))} % of CPU time`);
+    }
+  }
   if (rs.some((r) => CONFIGS[r.cfg].uma)) {
     const u = rs.find((r) => CONFIGS[r.cfg].uma);
     console.log(`* UMA: every miss is charged the local latency; by home node ${f1(pct(u.local, u.local + u.remote))} % of its misses are local`);
@@ -164,5 +199,5 @@ for (const w of workloads) {
     console.log(`bar (Disco <= ${p.disco} of the baseline): ${f1(ours)} -> ${ok ? 'PASS' : 'FAIL'}`);
   }
 }
-if (jsonFile !== null) writeFileSync(jsonFile, JSON.stringify({ costs: cost, policy: { ...DEFAULT_NUMA_POLICY, ...policy }, rows }, null, 1));
+if (jsonFile !== null) writeFileSync(jsonFile, JSON.stringify({ costs: cost, policy: { ...DEFAULT_NUMA_POLICY, ...policy }, occupancyCycles: occupancy, rows }, null, 1));
 process.exit(pass ? 0 : 1);

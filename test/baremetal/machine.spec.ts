@@ -329,6 +329,37 @@ suite('bare-metal programs on the machine', () => {
       expect(counters.count(localPa >>> 12, 0)).toBe(32);
     });
 
+    it('with node-controller occupancy, misses also queue at their home controller, measured per round', () => {
+      const occupancy = 40;
+      const free = new Board({ timed: true }).boot('numa');
+      expect(free.runToExit()).toBe(0);
+      const b = new Board({ timed: true, cache: { controllerOccupancyCycles: occupancy } }).boot('numa');
+      // The program's own checks expect the contention-free 60 / 180 cycles, so they fail now.
+      expect(b.runToExit()).toBe(1);
+      expect(b.text).toMatch(/FAIL.*remote miss ~180 cycles/);
+      const [t0, t1, t2, lines] = [1, 2, 3, 4].map((i) => b.mailbox(i));
+      const cache = b.machine.cache!;
+      // Node 3's controller served exactly the remote walk: one CPU's back-to-back misses keep
+      // it about 40 / 225 busy, so after the first round every request waited a few cycles.
+      const node3 = cache.controllerStats(3);
+      expect(node3.requests).toBe(lines);
+      expect(node3.peakUtilisation).toBeGreaterThan(0.1);
+      expect(node3.peakUtilisation).toBeLessThan(0.25);
+      expect(node3.meanQueueCycles).toBeGreaterThan(2);
+      expect(node3.meanQueueCycles).toBeLessThan(occupancy);
+      expect(cache.controllerStats(0).requests).toBeGreaterThanOrEqual(lines); // the local walk, code, stack
+      for (let n = 1; n < 3; n++) expect(cache.controllerStats(n).requests).toBe(0);
+      const s = cache.stats(0);
+      expect(s.stallCycles).toBe(s.localStallCycles + s.remoteStallCycles + s.queueStallCycles);
+      // Each walk took longer than without contention, the remote one by the cycles it queued
+      // (Count ticks every other cycle).
+      const remoteWalk = 2 * ((t2 - t1) >>> 0);
+      const freeRemoteWalk = 2 * ((free.mailbox(3) - free.mailbox(2)) >>> 0);
+      expect(2 * ((t1 - t0) >>> 0)).toBeGreaterThan(2 * ((free.mailbox(2) - free.mailbox(1)) >>> 0));
+      expect(remoteWalk - freeRemoteWalk).toBeGreaterThan(0.99 * node3.meanQueueCycles * lines);
+      expect(remoteWalk - freeRemoteWalk).toBeLessThan(1.01 * node3.meanQueueCycles * lines + 100);
+    });
+
     it('miss counters raise a hot-page notification for the page and node; fast mode records nothing', () => {
       const threshold = 64;
       const b = new Board({ timed: true, missThreshold: threshold }).boot('hotpage');

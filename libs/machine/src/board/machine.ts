@@ -31,7 +31,7 @@ export interface MachineOptions {
    * Timed mode: cache size per CPU and miss latencies (defaults: 1 MiB, 60 / 180 cycles). An
    * ideal UMA machine is `{ remoteMissCycles: 60 }` (every miss at the local latency).
    */
-  cache?: { cacheBytes?: number; localMissCycles?: number; remoteMissCycles?: number };
+  cache?: { cacheBytes?: number; localMissCycles?: number; remoteMissCycles?: number; controllerOccupancyCycles?: number };
   disks?: BlockBackend[];
   /** Console output, one byte at a time. */
   consoleOutput?: (byte: number) => void;
@@ -217,6 +217,7 @@ export class Machine {
         if (cpu.waiting && cpu.cycles < roundEnd) cpu.idleUntil(roundEnd);
         if (this.poweredDown()) return this.power.kind as RunResult;
       }
+      this.cache?.endWindow(roundEnd - this.now);
       this.now = roundEnd;
       // Devices are ticked every round: a guest may have armed a timer or a disk command since.
       this.nextDeviceEvent = this.now + this.devices.tick(this.now);
@@ -247,6 +248,7 @@ export class Machine {
     const target = Math.min(end, Math.max(this.now, Math.floor(next / this.quantum) * this.quantum));
     if (target > this.now) {
       for (let i = 0; i < this.cpuCount; i++) if (this.started[i] !== 0) this.cpus[i].idleUntil(target);
+      this.cache?.endWindow(target - this.now);
       this.now = target;
     }
     return true;

@@ -1,6 +1,7 @@
 // Timed-mode memory model of the cc-NUMA board: one set-associative cache per CPU, kept coherent
 // by a directory with write-invalidate (MESI, or MSI), turning each access into stall cycles by
-// where the data comes from (FLASH: 300 ns local, 900 ns remote). Timing only: data stays in RAM.
+// where the data comes from (FLASH: 300 ns local, 900 ns remote) and, optionally, by how busy
+// the home node's controller is (a windowed M/D/1 queue per node). Timing only: data stays in RAM.
 
 import type { MissCounters } from '../numa-counters/miss-counters.js';
 
@@ -30,6 +31,16 @@ export const DEFAULT_CACHE_BYTES = 1 << 20;
 export const DEFAULT_WAYS = 2;
 /** Sharer sets are 32-bit masks. */
 export const MAX_CPUS = 32;
+/** Node-controller occupancy per request: 0 = contention-free, the paper's minimum latencies. */
+export const DEFAULT_CONTROLLER_OCCUPANCY_CYCLES = 0;
+/**
+ * Weight of the newest window in a node controller's smoothed utilisation. Halving damps the
+ * feedback (a busy window slows the CPUs, so the next one brings fewer requests) without
+ * lagging more than a couple of windows behind a change of load.
+ */
+export const CONTROLLER_LOAD_SMOOTHING = 0.5;
+/** Utilisation above which a controller counts as saturated (the M/D/1 wait is capped). */
+export const CONTROLLER_SATURATION = 0.95;
 
 export interface CacheModelConfig {
   readonly cpus: number;
@@ -55,6 +66,14 @@ export interface CacheModelConfig {
   readonly exclusiveOnRead?: boolean;
   /** Per-page miss counters to feed on every miss (FLASH's hardware counters). */
   readonly missCounters?: MissCounters;
+  /**
+   * Cycles the home node's controller (FLASH's MAGIC: directory lookup, memory access, reply)
+   * is busy with each request it serves: a miss, an upgrade or an uncached access to its
+   * memory. 0 (default) models no contention. Above 0, each request also waits for the queue
+   * at its home node: the M/D/1 mean wait for that controller's utilisation, measured over
+   * the machine's rounds (see endWindow).
+   */
+  readonly controllerOccupancyCycles?: number;
 }
 
 /** Where one CPU's cache holds a line: Invalid, Shared, Exclusive (clean) or Modified. */
@@ -85,8 +104,22 @@ export interface CacheStats {
   /** Stall cycles charged at the local latency / the remote latency (misses, upgrades, uncached). */
   localStallCycles: number;
   remoteStallCycles: number;
+  /** Stall cycles spent queueing at busy home-node controllers (0 without contention). */
+  queueStallCycles: number;
   /** All stall cycles returned by access(), hits included. */
   stallCycles: number;
+}
+
+/** One node controller's load since the last resetStats(). */
+export interface ControllerStats {
+  /** Requests it served (misses, upgrades, uncached accesses to its memory). */
+  requests: number;
+  /** Fraction of the elapsed machine time it was busy (requests × occupancy / cycles). */
+  utilisation: number;
+  /** Highest smoothed utilisation of any window. */
+  peakUtilisation: number;
+  /** Mean queueing delay per request, in cycles. */
+  meanQueueCycles: number;
 }
 
 const INVALID_TAG = -1;
@@ -110,6 +143,7 @@ export class CacheModel {
   readonly hitCycles: number;
   readonly exclusiveOnRead: boolean;
   readonly missCounters: MissCounters | undefined;
+  readonly controllerOccupancyCycles: number;
   /** Node of each CPU. */
   readonly cpuNode: Uint8Array;
 
@@ -139,6 +173,18 @@ export class CacheModel {
   private readonly remoteStall: Float64Array;
   private readonly hitStall: Float64Array;
   private readonly uncachedCount: Float64Array;
+  private readonly queueStall: Float64Array;
+  /** Per node: requests in the current window, all requests, queued cycles, smoothed load. */
+  private readonly windowRequests: Float64Array;
+  private readonly controllerRequests: Float64Array;
+  private readonly controllerQueued: Float64Array;
+  private readonly controllerLoad: Float64Array;
+  private readonly controllerPeak: Float64Array;
+  /** Per node: the wait every request to it pays in the current window. */
+  private readonly queueDelay: Int32Array;
+  /** The longest a request can wait: every other CPU's request ahead of it. */
+  private readonly maxQueueCycles: number;
+  private elapsedCycles = 0;
   /** Cached copies dropped by invalidateRange/invalidatePage. */
   private externalInvalidationCount = 0;
 
@@ -194,6 +240,12 @@ export class CacheModel {
       throw new RangeError(`missCounters must cover ${memoryBytes} bytes in ${nodes} nodes`);
     }
     this.missCounters = mc;
+    const occupancy = config.controllerOccupancyCycles ?? DEFAULT_CONTROLLER_OCCUPANCY_CYCLES;
+    if (!Number.isInteger(occupancy) || occupancy < 0 || occupancy > 100_000) {
+      throw new RangeError(`controllerOccupancyCycles ${occupancy} must be an integer in 0..100000`);
+    }
+    this.controllerOccupancyCycles = occupancy;
+    this.maxQueueCycles = (cpus - 1) * occupancy;
 
     this.tags = new Int32Array(cpus * sets * ways).fill(INVALID_TAG);
     this.sharers = new Uint32Array(this.lines);
@@ -215,6 +267,47 @@ export class CacheModel {
     this.remoteStall = new Float64Array(cpus);
     this.hitStall = new Float64Array(cpus);
     this.uncachedCount = new Float64Array(cpus);
+    this.queueStall = new Float64Array(cpus);
+    this.windowRequests = new Float64Array(nodes);
+    this.controllerRequests = new Float64Array(nodes);
+    this.controllerQueued = new Float64Array(nodes);
+    this.controllerLoad = new Float64Array(nodes);
+    this.controllerPeak = new Float64Array(nodes);
+    this.queueDelay = new Int32Array(nodes);
+  }
+
+  /**
+   * `cycles` of machine time have passed since the last call (the machine calls it at the end
+   * of every round): turn each controller's requests in that window into a utilisation, smooth
+   * it, and set the wait for the next window to the M/D/1 mean, occupancy × ρ / (2(1 − ρ)),
+   * capped at every other CPU's request being ahead. A no-op without contention.
+   */
+  endWindow(cycles: number): void {
+    const occupancy = this.controllerOccupancyCycles;
+    if (occupancy === 0 || !(cycles > 0)) return;
+    this.elapsedCycles += cycles;
+    for (let n = 0; n < this.nodes; n++) {
+      const busy = this.windowRequests[n] * occupancy;
+      this.windowRequests[n] = 0;
+      const load = this.controllerLoad[n] + CONTROLLER_LOAD_SMOOTHING * (busy / cycles - this.controllerLoad[n]);
+      this.controllerLoad[n] = load;
+      if (load > this.controllerPeak[n]) this.controllerPeak[n] = load;
+      const wait = load >= CONTROLLER_SATURATION ? this.maxQueueCycles : (occupancy * load) / (2 * (1 - load));
+      this.queueDelay[n] = Math.round(Math.min(wait, this.maxQueueCycles));
+    }
+  }
+
+  /** The load of node `node`'s controller since the last resetStats(). */
+  controllerStats(node: number): ControllerStats {
+    if (!Number.isInteger(node) || node < 0 || node >= this.nodes) throw new RangeError(`no node ${node}`);
+    const requests = this.controllerRequests[node];
+    const elapsed = this.elapsedCycles;
+    return {
+      requests,
+      utilisation: elapsed > 0 ? (requests * this.controllerOccupancyCycles) / elapsed : 0,
+      peakUtilisation: this.controllerPeak[node],
+      meanQueueCycles: requests > 0 ? this.controllerQueued[node] / requests : 0,
+    };
   }
 
   /**
@@ -256,12 +349,14 @@ export class CacheModel {
     const line = pa >>> this.lineShift;
     if (line >= this.lines) return 0;
     this.uncachedCount[cpu]++;
-    if (((line / this.linesPerNode) | 0) === this.cpuNode[cpu]) {
+    const home = (line / this.linesPerNode) | 0;
+    const queued = this.controllerOccupancyCycles === 0 ? 0 : this.queueAt(cpu, home);
+    if (home === this.cpuNode[cpu]) {
       this.localStall[cpu] += this.localMissCycles;
-      return this.localMissCycles;
+      return this.localMissCycles + queued;
     }
     this.remoteStall[cpu] += this.remoteMissCycles;
-    return this.remoteMissCycles;
+    return this.remoteMissCycles + queued;
   }
 
   /** The node whose memory holds machine address `pa` (RAM only). */
@@ -336,16 +431,21 @@ export class CacheModel {
       this.hits, this.readMisses, this.writeMisses, this.localMisses, this.remoteMisses,
       this.cacheToCache, this.upgrades, this.evictions, this.writebacks, this.invSent,
       this.invReceived, this.localStall, this.remoteStall, this.hitStall, this.uncachedCount,
+      this.queueStall, this.controllerRequests, this.controllerQueued, this.controllerPeak,
     ]) {
       a.fill(0);
     }
+    this.elapsedCycles = 0;
     this.externalInvalidationCount = 0;
   }
 
-  /** Power-on state: empty caches, zero counters. (The MissCounters are reset by their owner.) */
+  /** Power-on state: empty caches, idle controllers, zero counters. (The MissCounters are reset by their owner.) */
   reset(): void {
     this.flushAll();
     this.resetStats();
+    this.windowRequests.fill(0);
+    this.controllerLoad.fill(0);
+    this.queueDelay.fill(0);
   }
 
   /** Cached copies dropped by invalidateRange/invalidatePage since the last reset. */
@@ -357,6 +457,7 @@ export class CacheModel {
     if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.cpus) throw new RangeError(`no cpu ${cpu}`);
     const local = this.localStall[cpu];
     const remote = this.remoteStall[cpu];
+    const queued = this.queueStall[cpu];
     return {
       hits: this.hits[cpu],
       readMisses: this.readMisses[cpu],
@@ -372,7 +473,8 @@ export class CacheModel {
       uncached: this.uncachedCount[cpu],
       localStallCycles: local,
       remoteStallCycles: remote,
-      stallCycles: local + remote + this.hitStall[cpu],
+      queueStallCycles: queued,
+      stallCycles: local + remote + queued + this.hitStall[cpu],
     };
   }
 
@@ -391,7 +493,8 @@ export class CacheModel {
   private miss(cpu: number, pa: number, line: number, base: number, isWrite: boolean): number {
     const node = this.cpuNode[cpu];
     const bit = 1 << cpu;
-    const homeIsLocal = ((line / this.linesPerNode) | 0) === node;
+    const home = (line / this.linesPerNode) | 0;
+    const homeIsLocal = home === node;
     const o = this.owner[line];
     let local = homeIsLocal;
     if (o !== NO_OWNER) {
@@ -431,14 +534,26 @@ export class CacheModel {
     if (isWrite) this.writeMisses[cpu]++;
     else this.readMisses[cpu]++;
     if (this.missCounters !== undefined) this.missCounters.record(pa, node, isWrite);
+    // Every miss goes through its home node's directory, also when another cache supplies the data.
+    const queued = this.controllerOccupancyCycles === 0 ? 0 : this.queueAt(cpu, home);
     if (local) {
       this.localMisses[cpu]++;
       this.localStall[cpu] += this.localMissCycles;
-      return this.localMissCycles;
+      return this.localMissCycles + queued;
     }
     this.remoteMisses[cpu]++;
     this.remoteStall[cpu] += this.remoteMissCycles;
-    return this.remoteMissCycles;
+    return this.remoteMissCycles + queued;
+  }
+
+  /** A request by `cpu` to node `home`'s controller: count it and return its queueing wait. */
+  private queueAt(cpu: number, home: number): number {
+    this.windowRequests[home]++;
+    this.controllerRequests[home]++;
+    const wait = this.queueDelay[home];
+    this.controllerQueued[home] += wait;
+    this.queueStall[cpu] += wait;
+    return wait;
   }
 
   /** A write hit on a Shared line: the home directory invalidates the other copies. */
@@ -449,12 +564,14 @@ export class CacheModel {
     this.dirty[line] = 1;
     this.upgrades[cpu]++;
     if (this.missCounters !== undefined) this.missCounters.recordWrite(line << this.lineShift);
-    if (((line / this.linesPerNode) | 0) === this.cpuNode[cpu]) {
+    const home = (line / this.linesPerNode) | 0;
+    const queued = this.controllerOccupancyCycles === 0 ? 0 : this.queueAt(cpu, home);
+    if (home === this.cpuNode[cpu]) {
       this.localStall[cpu] += this.localMissCycles;
-      return this.localMissCycles;
+      return this.localMissCycles + queued;
     }
     this.remoteStall[cpu] += this.remoteMissCycles;
-    return this.remoteMissCycles;
+    return this.remoteMissCycles + queued;
   }
 
   /** Invalidate every copy of `line` except `cpu`'s (the line has no owner). */
