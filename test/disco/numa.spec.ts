@@ -53,10 +53,10 @@ interface Run {
   misses: (p: number, fn: () => void) => { local: number; remote: number };
 }
 
-function start(numa: MonitorOptions['numa']): Run {
+function start(numa: MonitorOptions['numa'], controllerOccupancyCycles = 0): Run {
   const { m, vms } = setup(
     [{ guest: 'numa', vcpus: 2, memoryMiB: 4, watchdogCycles: 4_000_000_000 }],
-    { cpus: 2, nodes: 2, timed: true, cache: { cacheBytes: 16 * 1024 } },
+    { cpus: 2, nodes: 2, timed: true, cache: { cacheBytes: 16 * 1024, controllerOccupancyCycles } },
     { numa },
   );
   const t = vms[0];
@@ -118,6 +118,21 @@ suite('NUMA migration and replication (disco policy)', () => {
     expect(ratio(offMisses)).toBeLessThan(0.2);
     expect(ratio(onMisses)).toBeGreaterThan(0.9);
     finish(r);
+  });
+
+  it('with node-controller occupancy the monitor measures each round: remote hammering queues at the home node', () => {
+    const r = start(false, 40);
+    const cache = r.m.machine.cache!;
+    const before = cache.stats(1).queueStallCycles;
+    const q0 = cache.controllerStats(0);
+    r.phase('m');
+    const q1 = cache.controllerStats(0);
+    // vCPU 1 (node 1) hammered node 0's pages: node 0's controller was busy, so its requests waited.
+    expect(q1.requests - q0.requests).toBeGreaterThan(1000);
+    expect(q1.peakUtilisation).toBeGreaterThan(0.05);
+    expect(q1.requests * q1.meanQueueCycles).toBeGreaterThan(q0.requests * q0.meanQueueCycles);
+    expect(cache.stats(1).queueStallCycles).toBeGreaterThan(before);
+    finish(r); // the guest's results are unchanged: contention is timing only
   });
 
   it('replicates a read-shared page, reads on every node hit its copy; a write collapses it', () => {

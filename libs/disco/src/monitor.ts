@@ -681,6 +681,7 @@ export class Monitor implements ExceptionHandler {
       for (let p = 0; p < this.cpus.length; p++) {
         if (this.runCpu(p, roundEnd)) anyRan = true;
       }
+      this.machine.cache?.endWindow(roundEnd - this.now);
       this.now = roundEnd;
       this.events();
       this.numa?.roundBoundary(this.now);
@@ -848,6 +849,7 @@ export class Monitor implements ExceptionHandler {
           cpu.cycles = target;
         }
       }
+      this.machine.cache?.endWindow(target - this.now);
       this.now = target;
     }
     return true;
