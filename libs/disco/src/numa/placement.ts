@@ -325,7 +325,10 @@ export class Numa {
     st.replicaMask[gp] |= 1 << node;
     st.replicaPages[node]++;
     mc.resetPage(r);
-    mc.resetPage(master);
+    // Only the new replica's node starts over on the master: the other nodes' misses still count
+    // toward their own replicas (zeroing them all made every node race again for the trigger,
+    // and the first to win kept winning: the replicas piled up on one or two nodes).
+    mc.resetPageNode(master, node);
     if (st.moves[gp] < 255) st.moves[gp]++;
     c[C.NUMA_REPLICATIONS]++;
     c[C.NUMA_REPLICATE_CY] += c[C.CY_MONITOR] - before;

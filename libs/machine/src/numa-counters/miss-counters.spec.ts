@@ -163,6 +163,16 @@ describe('MissCounters', () => {
     expect([mc.count(2, 0), mc.count(2, 1)]).toEqual([1, 1]);
   });
 
+  it('resetPageNode zeroes one node of one page; the others still reach the threshold', () => {
+    const mc = new MissCounters({ memoryBytes: MEM, nodes: 3, threshold: 3 });
+    for (let i = 0; i < 2; i++) for (const node of [0, 1, 2]) mc.record(0, node, i === 0 && node === 2);
+    mc.resetPageNode(0, 1);
+    expect([mc.count(0, 0), mc.count(0, 1), mc.count(0, 2)]).toEqual([2, 0, 2]);
+    expect(mc.writeCount(0)).toBe(1); // coherence writes are kept
+    mc.record(0, 2);
+    expect(drain(mc)).toEqual([[0, 2, 3]]);
+  });
+
   it('reset clears counts, ring and totals but keeps the threshold', () => {
     const mc = new MissCounters({ memoryBytes: MEM, nodes: 1, threshold: 1, ringCapacity: 1 });
     mc.record(0, 0);

@@ -147,6 +147,14 @@ export class MissCounters {
     this.writes[page] = 0;
   }
 
+  /**
+   * Zero one page's count for one node only (after that node got its own replica: its misses
+   * now go to the replica, while the other nodes' counts toward their own copies stand).
+   */
+  resetPageNode(page: number, node: number): void {
+    this.counts[page * this.nodes + node] = 0;
+  }
+
   /** Back to power-on: counters, ring, overflow and raised totals zeroed; threshold kept. */
   reset(): void {
     this.resetCounters();
