@@ -109,7 +109,7 @@ function measure(w, cfgName) {
   // Per node controller over the run: busy share of the run, mean wait per request (cycles).
   const controller = k1.map((k, n) => {
     const requests = k.requests - k0[n].requests;
-    const queued = k.requests * k.meanQueueCycles - k0[n].requests * k0[n].meanQueueCycles;
+    const queued = k.queuedCycles - k0[n].queuedCycles;
     return { requests, utilisation: (requests * occupancy) / total, meanQueueCycles: requests > 0 ? queued / requests : 0 };
   });
   const d = (f) => f(m1) - f(m0);

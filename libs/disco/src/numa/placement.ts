@@ -326,8 +326,8 @@ export class Numa {
     st.replicaPages[node]++;
     mc.resetPage(r);
     // Only the new replica's node starts over on the master: the other nodes' misses still count
-    // toward their own replicas (zeroing them all made every node race again for the trigger,
-    // and the first to win kept winning: the replicas piled up on one or two nodes).
+    // toward their own replicas (zeroing them all sent every other reading node back to 0 after
+    // each copy, so fewer of them reached the trigger within the counting interval).
     mc.resetPageNode(master, node);
     if (st.moves[gp] < 255) st.moves[gp]++;
     c[C.NUMA_REPLICATIONS]++;

@@ -118,7 +118,8 @@ export interface ControllerStats {
   utilisation: number;
   /** Highest smoothed utilisation of any window. */
   peakUtilisation: number;
-  /** Mean queueing delay per request, in cycles. */
+  /** Cycles its requests spent queueing, in total and per request. */
+  queuedCycles: number;
   meanQueueCycles: number;
 }
 
@@ -301,12 +302,14 @@ export class CacheModel {
   controllerStats(node: number): ControllerStats {
     if (!Number.isInteger(node) || node < 0 || node >= this.nodes) throw new RangeError(`no node ${node}`);
     const requests = this.controllerRequests[node];
+    const queued = this.controllerQueued[node];
     const elapsed = this.elapsedCycles;
     return {
       requests,
       utilisation: elapsed > 0 ? (requests * this.controllerOccupancyCycles) / elapsed : 0,
       peakUtilisation: this.controllerPeak[node],
-      meanQueueCycles: requests > 0 ? this.controllerQueued[node] / requests : 0,
+      queuedCycles: queued,
+      meanQueueCycles: requests > 0 ? queued / requests : 0,
     };
   }
 

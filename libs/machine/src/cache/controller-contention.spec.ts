@@ -40,7 +40,7 @@ describe('CacheModel node-controller contention', () => {
     m.endWindow(1000);
     expect(misses(m, 0, 40 * LINE, 4)).toEqual([L, L, L, L]);
     expect(m.totals().queueStallCycles).toBe(0);
-    expect(m.controllerStats(0)).toEqual({ requests: 0, utilisation: 0, peakUtilisation: 0, meanQueueCycles: 0 });
+    expect(m.controllerStats(0)).toEqual({ requests: 0, utilisation: 0, peakUtilisation: 0, queuedCycles: 0, meanQueueCycles: 0 });
   });
 
   it('charges the M/D/1 wait of the home node measured in the previous window', () => {
@@ -106,10 +106,11 @@ describe('CacheModel node-controller contention', () => {
     const s = m.controllerStats(0);
     expect(s.requests).toBe(50);
     expect(s.utilisation).toBeCloseTo((50 * occupancy) / 2000, 10);
+    expect(s.queuedCycles).toBe(10 * 7);
     expect(s.meanQueueCycles).toBeCloseTo((10 * 7) / 50, 10);
     expect(m.controllerStats(1).requests).toBe(0);
     m.resetStats();
-    expect(m.controllerStats(0)).toEqual({ requests: 0, utilisation: 0, peakUtilisation: 0, meanQueueCycles: 0 });
+    expect(m.controllerStats(0)).toEqual({ requests: 0, utilisation: 0, peakUtilisation: 0, queuedCycles: 0, meanQueueCycles: 0 });
     expect(() => m.controllerStats(2)).toThrow(RangeError);
   });
 
